@@ -1,0 +1,34 @@
+/** Request bodies: raw bytes in, a decoded object out, by Content-Type (JSON, YAML, protobuf). */
+import { parse as parseYaml } from 'yaml';
+import { badRequest, unsupportedMediaType } from '../apimachinery/status.js';
+import { decodeKubernetesProtobuf } from '../apimachinery/protobuf.js';
+
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+const OBJECT_MEDIA_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
+
+export function mediaTypeOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Decodes an object body (create, update, delete options). Empty body → undefined. */
+export function decodeObjectBody(contentType: string | undefined, raw: Buffer | undefined): unknown {
+  if (!raw || raw.length === 0) return undefined;
+  const media = mediaTypeOf(contentType);
+  if (media === 'application/json' || media === '') {
+    try {
+      return JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+    }
+  }
+  if (media === 'application/yaml') {
+    try {
+      return parseYaml(raw.toString('utf8'));
+    } catch (err) {
+      throw badRequest(`couldn't get version/kind; yaml parse error: ${(err as Error).message}`);
+    }
+  }
+  if (media === 'application/vnd.kubernetes.protobuf') return decodeKubernetesProtobuf(raw);
+  throw unsupportedMediaType(media, OBJECT_MEDIA_TYPES);
+}

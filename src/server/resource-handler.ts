@@ -1,0 +1,210 @@
+/**
+ * One handler for every resource URL: it maps (method, RequestInfo) to a registry verb. No
+ * resource is named here; what a resource can do comes from its definition.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { KObject } from '../apimachinery/meta.js';
+import { badRequest, methodNotSupported, notFound, StatusError } from '../apimachinery/status.js';
+import type { Registry } from '../registry/registry.js';
+import type { ResourceStore, FieldValidation } from '../registry/store.js';
+import type { DeleteOptions, RequestContext } from '../registry/resource-definition.js';
+import { patchResource, patchTypeOf } from '../registry/patch.js';
+import { buildTable } from '../printers/table.js';
+import type { UserInfo } from '../auth/authn.js';
+import { decodeObjectBody } from './body.js';
+import { wantsTable } from './negotiation.js';
+import type { RequestInfo } from './request-info.js';
+import type { WatchStreams } from './watch-stream.js';
+
+type Query = Record<string, string | string[] | undefined>;
+
+function q(query: Query, name: string): string | undefined {
+  const v = query[name];
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+function qBool(query: Query, name: string): boolean {
+  const v = q(query, name);
+  return v === 'true' || v === '1';
+}
+
+function qInt(query: Query, name: string): number | undefined {
+  const v = q(query, name);
+  if (v === undefined || v === '') return undefined;
+  if (!/^-?\d+$/.test(v)) throw badRequest(`invalid ${name}: ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+function fieldValidationOf(query: Query): FieldValidation | undefined {
+  const v = q(query, 'fieldValidation');
+  if (v === undefined || v === '') return undefined;
+  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
+  throw badRequest(`fieldValidation parameter is invalid: ${v}, must be one of: Strict, Warn, Ignore`);
+}
+
+function dryRunOf(query: Query): boolean {
+  const raw = query.dryRun;
+  const values = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  for (const v of values) {
+    if (v !== 'All' && v !== '') throw badRequest(`Invalid dry run value "${v}", only "All" is supported`);
+  }
+  return values.includes('All');
+}
+
+export interface HandlerDeps {
+  registry: Registry;
+  watches: WatchStreams;
+}
+
+export class ResourceHandler {
+  readonly #deps: HandlerDeps;
+
+  constructor(deps: HandlerDeps) {
+    this.#deps = deps;
+  }
+
+  async handle(req: FastifyRequest, reply: FastifyReply, info: RequestInfo, user: UserInfo): Promise<unknown> {
+    const rs = this.#deps.registry.lookup(info.group, info.version, info.resource);
+    if (!rs) throw notFound({ group: info.group, resource: info.resource }, info.name ?? '');
+    const def = rs.def;
+    if (info.namespace !== undefined && !def.namespaced) {
+      throw notFound({ group: info.group, resource: info.resource }, info.name ?? '');
+    }
+    const query = (req.query ?? {}) as Query;
+    const ctx: RequestContext = { user, dryRun: dryRunOf(query), now: this.#deps.registry.clock.now(), warnings: [] };
+    if (def.warning) ctx.warnings.push(def.warning);
+    const sub = info.subresource;
+    if (sub !== undefined && sub !== 'status') {
+      throw notFound({ group: info.group, resource: `${info.resource}/${sub}` }, info.name ?? '');
+    }
+    if (sub === 'status' && !def.statusStrategy) {
+      throw notFound({ group: info.group, resource: `${info.resource}/status` }, info.name ?? '');
+    }
+    const method = req.method;
+    const writeOpts = { fieldManager: q(query, 'fieldManager'), fieldValidation: fieldValidationOf(query) };
+    const ns = def.namespaced ? info.namespace : undefined;
+
+    const send = (code: number, body: unknown) => {
+      for (const w of ctx.warnings) reply.header('Warning', `299 - ${JSON.stringify(w)}`);
+      return reply.code(code).type('application/json').send(JSON.stringify(body));
+    };
+
+    if (method === 'GET' && (info.watchPath || qBool(query, 'watch'))) {
+      for (const w of ctx.warnings) reply.header('Warning', `299 - ${JSON.stringify(w)}`);
+      const selectors = this.#selectors(query, info.name);
+      return this.#deps.watches.serve(req, reply, rs, ns, {
+        ...selectors,
+        resourceVersion: q(query, 'resourceVersion'),
+        allowWatchBookmarks: qBool(query, 'allowWatchBookmarks'),
+        timeoutSeconds: qInt(query, 'timeoutSeconds'),
+        table: wantsTable(req.headers.accept),
+        includeObject: this.#includeObject(query),
+      });
+    }
+    if (info.watchPath) throw methodNotSupported({ group: def.group, resource: def.plural }, 'watch');
+
+    if (info.name === undefined) {
+      if (def.namespaced && info.namespace === undefined && method !== 'GET') {
+        throw methodNotSupported({ group: def.group, resource: def.plural }, method === 'POST' ? 'create' : method.toLowerCase());
+      }
+      switch (method) {
+        case 'GET': {
+          const { list } = await rs.list(ns, {
+            ...this.#selectors(query),
+            limit: qInt(query, 'limit'),
+            continue: q(query, 'continue'),
+            resourceVersion: q(query, 'resourceVersion'),
+            resourceVersionMatch: q(query, 'resourceVersionMatch'),
+          });
+          if (wantsTable(req.headers.accept)) {
+            return send(200, this.#table(rs, list.items, query, ctx, list.metadata));
+          }
+          return send(200, list);
+        }
+        case 'POST': {
+          const body = decodeObjectBody(req.headers['content-type'], req.body as Buffer | undefined);
+          const obj = await rs.create(ns, body, writeOpts, ctx);
+          return send(201, obj);
+        }
+        case 'DELETE': {
+          const opts = this.#deleteOptions(req, query, ctx);
+          const list = await rs.deleteCollection(ns, this.#selectors(query), opts, ctx);
+          return send(200, list);
+        }
+        default:
+          throw methodNotSupported({ group: def.group, resource: def.plural }, method.toLowerCase());
+      }
+    }
+
+    const name = info.name;
+    switch (method) {
+      case 'GET': {
+        const obj = await rs.get(ns, name);
+        if (wantsTable(req.headers.accept)) return send(200, this.#table(rs, [obj], query, ctx, { resourceVersion: obj.metadata.resourceVersion }));
+        return send(200, obj);
+      }
+      case 'PUT': {
+        const body = decodeObjectBody(req.headers['content-type'], req.body as Buffer | undefined);
+        const res = await rs.update(ns, name, body, writeOpts, ctx, sub === 'status' ? 'status' : undefined);
+        return send(res.created ? 201 : 200, res.obj);
+      }
+      case 'PATCH': {
+        const type = patchTypeOf(req.headers['content-type']);
+        const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+        if (raw.trim() === '') throw badRequest('the body of the request was empty');
+        const res = await patchResource(rs, ns, name, type, raw, { ...writeOpts, force: qBool(query, 'force') }, ctx, sub === 'status' ? 'status' : undefined);
+        return send(res.created ? 201 : 200, res.obj);
+      }
+      case 'DELETE': {
+        if (sub !== undefined) throw methodNotSupported({ group: def.group, resource: `${def.plural}/${sub}` }, 'delete');
+        const opts = this.#deleteOptions(req, query, ctx);
+        const res = await rs.delete(ns, name, opts, ctx);
+        return send(200, res.response);
+      }
+      case 'POST':
+        throw methodNotSupported({ group: def.group, resource: def.plural }, 'create');
+      default:
+        throw methodNotSupported({ group: def.group, resource: def.plural }, method.toLowerCase());
+    }
+  }
+
+  #selectors(query: Query, name?: string): { labelSelector?: string; fieldSelector?: string } {
+    let fieldSelector = q(query, 'fieldSelector');
+    // a watch on /watch/…/<name> is a watch of that one object
+    if (name !== undefined) fieldSelector = fieldSelector ? `${fieldSelector},metadata.name=${name}` : `metadata.name=${name}`;
+    return { labelSelector: q(query, 'labelSelector'), fieldSelector };
+  }
+
+  #includeObject(query: Query): 'None' | 'Metadata' | 'Object' {
+    const v = q(query, 'includeObject');
+    if (v === undefined || v === '' || v === 'Metadata') return 'Metadata';
+    if (v === 'None' || v === 'Object') return v;
+    throw badRequest(`includeObject parameter is invalid: ${v}`);
+  }
+
+  #table(rs: ResourceStore, items: KObject[], query: Query, ctx: RequestContext, meta: { resourceVersion?: string; continue?: string; remainingItemCount?: number }): unknown {
+    return buildTable(rs.def.printer, items, {
+      now: ctx.now,
+      includeObject: this.#includeObject(query),
+      resourceVersion: meta.resourceVersion,
+      continue: meta.continue,
+      remainingItemCount: meta.remainingItemCount,
+    });
+  }
+
+  #deleteOptions(req: FastifyRequest, query: Query, ctx: RequestContext): DeleteOptions {
+    const body = decodeObjectBody(req.headers['content-type'], req.body as Buffer | undefined) as DeleteOptions | undefined;
+    const opts: DeleteOptions = body && typeof body === 'object' ? { ...body } : {};
+    const grace = qInt(query, 'gracePeriodSeconds');
+    if (grace !== undefined) opts.gracePeriodSeconds = grace;
+    const policy = q(query, 'propagationPolicy');
+    if (policy) opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
+    if (opts.dryRun?.includes('All')) ctx.dryRun = true;
+    if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
+      throw new StatusError(
+        badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`).status,
+      );
+    }
+    return opts;
+  }
+}

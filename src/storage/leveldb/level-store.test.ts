@@ -1,0 +1,112 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runStorageConformance } from '../conformance.js';
+import type { StoreEvent } from '../storage.js';
+import { openLevelStore } from './level-store.js';
+
+const root = mkdtempSync(join(tmpdir(), 'kubelevel-store-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let seq = 0;
+const freshDir = (): string => join(root, `db${seq++}`);
+
+runStorageConformance('leveldb', () => openLevelStore({ path: freshDir() }));
+
+const POD = (name: string): string => `/registry/pods/default/${name}`;
+
+async function drain(iterable: AsyncIterable<StoreEvent>, n: number): Promise<StoreEvent[]> {
+  const out: StoreEvent[] = [];
+  for await (const ev of iterable) {
+    out.push(ev);
+    if (out.length === n) break;
+  }
+  return out;
+}
+
+test('restart keeps values, revisions and watch history; revisions keep increasing', async () => {
+  const path = freshDir();
+  const first = await openLevelStore({ path });
+  await first.create(POD('a'), { n: 1 });
+  await first.create(POD('b'), { n: 1 });
+  const a2 = await first.update(POD('a'), { n: 2 });
+  await first.delete(POD('b'));
+  await first.create(POD('c'), { n: 1, nested: { deep: [1, 2] } });
+  const listAtA2 = await first.list('/registry/pods/', { revision: a2.modRevision });
+  const before = await drain(first.watch('/registry/pods/', { afterRevision: 0 }), 5);
+  const revision = first.currentRevision();
+  await first.compact(1);
+  await first.close();
+
+  const second = await openLevelStore({ path });
+  try {
+    assert.equal(second.currentRevision(), revision);
+    assert.equal(second.compactedRevision(), 1);
+    assert.deepEqual(await second.get(POD('a')), a2);
+    assert.equal(await second.get(POD('b')), undefined);
+    const c = await second.get<{ nested: { deep: number[] } }>(POD('c'));
+    assert.ok(Object.isFrozen(c!.value.nested.deep));
+    assert.deepEqual(await second.list('/registry/pods/', { revision: a2.modRevision }), listAtA2);
+    const replayed = await drain(second.watch('/registry/pods/', { afterRevision: 1 }), 4);
+    assert.deepEqual(replayed, before.slice(1));
+    assert.throws(() => second.watch('/registry/pods/', { afterRevision: 0 }), /compacted/);
+    const d = await second.create(POD('d'), { n: 1 });
+    assert.equal(d.modRevision, revision + 1);
+  } finally {
+    await second.close();
+  }
+});
+
+test('group commit: 64 concurrent creates share a few synced batches', async (t) => {
+  const store = await openLevelStore({ path: freshDir() });
+  t.after(() => store.close());
+  await store.create(POD('warm-up'), { n: 0 });
+  const before = store.stats();
+  const created = await Promise.all(
+    Array.from({ length: 64 }, (_, i) => store.create(POD(`p${i}`), { n: i })),
+  );
+  const after = store.stats();
+  assert.equal(created.length, 64);
+  assert.equal(after.writes - before.writes, 64);
+  assert.ok(after.batches - before.batches <= 8, `${after.batches - before.batches} batches for 64 writes`);
+  assert.equal(store.count('/registry/pods/'), 65);
+});
+
+test('readers see only durable writes; CAS sees accepted ones', async (t) => {
+  const store = await openLevelStore({ path: freshDir() });
+  t.after(() => store.close());
+  const revision = store.currentRevision();
+  const pending = store.create(POD('a'), { n: 1 });
+  // Not yet durable: invisible to reads, but a second create must already conflict.
+  assert.equal(await store.get(POD('a')), undefined);
+  assert.equal(store.currentRevision(), revision);
+  assert.equal(store.count('/registry/pods/'), 0);
+  await assert.rejects(store.create(POD('a'), { n: 2 }), /key exists/);
+  const queued = store.update(POD('a'), { n: 3 }, revision + 1);
+  const kv = await pending;
+  assert.equal((await queued).modRevision, kv.modRevision + 1);
+  assert.deepEqual((await store.get(POD('a')))!.value, { n: 3 });
+});
+
+test('background compaction keeps the window, on disk too', async () => {
+  const path = freshDir();
+  const store = await openLevelStore({ path, compactionWindow: 10, compactionIntervalMs: 5 });
+  for (let i = 0; i < 30; i++) await store.create(POD(`p${i}`), { n: i });
+  const deadline = Date.now() + 5_000;
+  while (store.compactedRevision() < 20 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.equal(store.compactedRevision(), 20);
+  assert.equal(store.stats().retainedEvents, 10);
+  await store.close();
+
+  const reopened = await openLevelStore({ path, compactionWindow: 10 });
+  try {
+    assert.equal(reopened.compactedRevision(), 20);
+    assert.equal(reopened.stats().retainedEvents, 10);
+    assert.equal(reopened.count('/registry/pods/'), 30);
+  } finally {
+    await reopened.close();
+  }
+});

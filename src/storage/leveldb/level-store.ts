@@ -1,0 +1,323 @@
+/**
+ * The LevelDB backend of `Store`, with etcd's semantics (see storage.ts and the architecture
+ * doc). Three layers of state, and who sees which:
+ *
+ *   disk       the source of truth; each write is one synced batch (object, event, counter)
+ *   pending    writes accepted but not yet durable: CAS checks and revision numbers are decided
+ *              against them, synchronously and in call order, so concurrent updates with the
+ *              same expected revision cannot both win
+ *   committed  the in-memory index + event history, updated when a batch is durable; this is
+ *              all readers (get/list/count/watch) ever see
+ */
+import { Level } from 'level';
+import type { Logger } from 'pino';
+import {
+  ConflictError,
+  FutureRevisionError,
+  KeyExistsError,
+  KeyNotFoundError,
+  RevisionCompactedError,
+  StoreClosedError,
+  type KeyValue,
+  type ListOptions,
+  type ListResult,
+  type Revision,
+  type Store,
+  type StoreEvent,
+  type Watch,
+  type WatchOptions,
+} from '../storage.js';
+import { WatchHub } from '../watch-hub.js';
+import { CommitQueue, type CommitQueueStats } from './commit-queue.js';
+import type { EventHistory } from './event-history.js';
+import { collectPage, scanAsOf, type KeyIndex } from './key-index.js';
+import { loadState, type LevelDb } from './load-state.js';
+import {
+  META_COMPACTED,
+  META_REVISION,
+  encodeEvent,
+  encodeObject,
+  eventKey,
+  frozenFromJson,
+  makeEvent,
+  objectKey,
+  toJson,
+  type BatchOp,
+  type HistoryEntry,
+} from './records.js';
+
+export interface LevelStoreOptions {
+  path: string;
+  logger?: Logger;
+  /** Events retained for watch replay and list-at-revision. */
+  compactionWindow?: number;
+  /** How often the background compaction runs. */
+  compactionIntervalMs?: number;
+  /** Default live-event buffer of a watcher before it is dropped as too slow. */
+  maxWatcherBuffer?: number;
+}
+
+export const DEFAULT_COMPACTION_WINDOW = 100_000;
+export const DEFAULT_COMPACTION_INTERVAL_MS = 60_000;
+export const DEFAULT_MAX_WATCHER_BUFFER = 10_000;
+
+export interface LevelStoreStats extends CommitQueueStats {
+  keys: number;
+  retainedEvents: number;
+  watchers: number;
+}
+
+/** Open (creating if needed) the store at `opts.path` and load its index and history. */
+export async function openLevelStore(opts: LevelStoreOptions): Promise<LevelStore> {
+  const db: LevelDb = new Level<string, string>(opts.path, {
+    keyEncoding: 'utf8',
+    valueEncoding: 'utf8',
+  });
+  await db.open();
+  try {
+    const state = await loadState(db);
+    opts.logger?.info(
+      { path: opts.path, keys: state.index.size, revision: state.revision, events: state.history.length },
+      'storage opened',
+    );
+    return new LevelStore(db, state.index, state.history, state.revision, opts);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+/** A pending (accepted, not yet durable) state of a key; `kv` undefined = deleted. */
+interface PendingState {
+  kv: KeyValue | undefined;
+  revision: Revision;
+}
+
+export class LevelStore implements Store {
+  readonly #db: LevelDb;
+  readonly #log: Logger | undefined;
+  readonly #index: KeyIndex;
+  readonly #history: EventHistory;
+  readonly #hub: WatchHub;
+  readonly #queue: CommitQueue;
+  readonly #pending = new Map<string, PendingState>();
+  /** Last revision handed out, durable or not. */
+  #lastAssigned: Revision;
+  /** Last durable revision: what readers see. */
+  #committed: Revision;
+  readonly #window: number;
+  #timer: NodeJS.Timeout | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(
+    db: LevelDb,
+    index: KeyIndex,
+    history: EventHistory,
+    revision: Revision,
+    opts: LevelStoreOptions,
+  ) {
+    this.#db = db;
+    this.#log = opts.logger?.child({ component: 'storage' });
+    this.#index = index;
+    this.#history = history;
+    this.#lastAssigned = revision;
+    this.#committed = revision;
+    this.#window = Math.max(1, opts.compactionWindow ?? DEFAULT_COMPACTION_WINDOW);
+    this.#hub = new WatchHub(history, opts.maxWatcherBuffer ?? DEFAULT_MAX_WATCHER_BUFFER);
+    this.#queue = new CommitQueue((ops) => db.batch(ops, { sync: true }), this.#log);
+    this.#timer = setInterval(
+      () => this.#compactWindow(),
+      opts.compactionIntervalMs ?? DEFAULT_COMPACTION_INTERVAL_MS,
+    );
+    this.#timer.unref();
+  }
+
+  /** Counters for tests and metrics; not part of the Store contract. */
+  stats(): LevelStoreStats {
+    return {
+      ...this.#queue.stats(),
+      keys: this.#index.size,
+      retainedEvents: this.#history.length,
+      watchers: this.#hub.watcherCount,
+    };
+  }
+
+  currentRevision(): Revision {
+    return this.#committed;
+  }
+
+  compactedRevision(): Revision {
+    return this.#history.compactedRevision();
+  }
+
+  async get<T = unknown>(key: string): Promise<KeyValue<T> | undefined> {
+    this.#assertOpen();
+    return this.#index.get(key) as KeyValue<T> | undefined;
+  }
+
+  async list<T = unknown>(prefix: string, opts: ListOptions = {}): Promise<ListResult<T>> {
+    this.#assertOpen();
+    const revision = opts.revision ?? this.#committed;
+    if (revision > this.#committed) throw new FutureRevisionError(revision, this.#committed);
+    const compacted = this.#history.compactedRevision();
+    if (revision < compacted) throw new RevisionCompactedError(revision, compacted);
+
+    let page: Omit<ListResult, 'revision'>;
+    if (revision === this.#committed) {
+      page = collectPage(this.#index.scan(prefix, opts.startKey), opts, (from) =>
+        this.#index.count(prefix, from),
+      );
+    } else {
+      // The state as of `revision`: current index corrected by the history after it. Paging
+      // with a fixed revision therefore sees one consistent snapshot across pages.
+      const states = this.#history.stateAt(prefix, revision);
+      page = collectPage(scanAsOf(this.#index, states, prefix, opts.startKey), opts, (from) => {
+        let n = 0;
+        for (const _ of scanAsOf(this.#index, states, prefix, from)) n++;
+        return n;
+      });
+    }
+    return { ...(page as Omit<ListResult<T>, 'revision'>), revision };
+  }
+
+  count(prefix: string): number {
+    this.#assertOpen();
+    return this.#index.count(prefix);
+  }
+
+  async create<T>(key: string, value: T): Promise<KeyValue<T>> {
+    this.#assertWritable();
+    const prev = this.#latest(key);
+    if (prev) throw new KeyExistsError(key);
+    return this.#write<T>(key, value, undefined);
+  }
+
+  async update<T>(key: string, value: T, expected?: Revision): Promise<KeyValue<T>> {
+    this.#assertWritable();
+    const prev = this.#checkExpected(key, expected);
+    return this.#write<T>(key, value, prev);
+  }
+
+  async delete<T = unknown>(key: string, expected?: Revision): Promise<KeyValue<T>> {
+    this.#assertWritable();
+    const prev = this.#checkExpected(key, expected);
+    const revision = ++this.#lastAssigned;
+    const event = makeEvent('delete', key, revision, prev.createRevision, undefined, prev.value);
+    const entry: HistoryEntry = { event, prevModRevision: prev.modRevision };
+    const ops: BatchOp[] = [
+      { type: 'del', key: objectKey(key) },
+      { type: 'put', key: eventKey(revision), value: encodeEvent(entry, undefined, toJson(key, prev.value)) },
+      { type: 'put', key: META_REVISION, value: String(revision) },
+    ];
+    await this.#enqueue(key, undefined, entry, ops);
+    return prev as KeyValue<T>;
+  }
+
+  watch(prefix: string, opts: WatchOptions): Watch {
+    this.#assertOpen();
+    return this.#hub.watch(prefix, opts);
+  }
+
+  async compact(revision: Revision): Promise<void> {
+    this.#assertWritable();
+    if (revision > this.#committed) throw new FutureRevisionError(revision, this.#committed);
+    const from = this.#history.compactedRevision();
+    if (revision <= from) return;
+    // Memory first: from here on, watches and lists before `revision` are refused even if the
+    // disk part is lost in a crash (then the events merely come back at reopen).
+    this.#history.compactThrough(revision);
+    const ops: BatchOp[] = [{ type: 'put', key: META_COMPACTED, value: String(revision) }];
+    for (let r = from + 1; r <= revision; r++) ops.push({ type: 'del', key: eventKey(r) });
+    await this.#queue.enqueue(ops, () => undefined);
+    this.#log?.debug({ from, to: revision }, 'compacted event log');
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#hub.closeAll();
+    await this.#queue.drain();
+    await this.#db.close();
+    this.#log?.info('storage closed');
+  }
+
+  #assertOpen(): void {
+    if (this.#closing) throw new StoreClosedError();
+  }
+
+  #assertWritable(): void {
+    this.#assertOpen();
+    if (this.#queue.failure !== undefined) throw this.#queue.failure;
+  }
+
+  /** The newest state of `key` including pending writes: what a CAS must compare against. */
+  #latest(key: string): KeyValue | undefined {
+    const pending = this.#pending.get(key);
+    return pending ? pending.kv : this.#index.get(key);
+  }
+
+  #checkExpected(key: string, expected: Revision | undefined): KeyValue {
+    const prev = this.#latest(key);
+    if (!prev) throw new KeyNotFoundError(key);
+    if (expected !== undefined && prev.modRevision !== expected) {
+      throw new ConflictError(key, expected, prev.modRevision);
+    }
+    return prev;
+  }
+
+  /** Create (prev undefined) or update `key`; runs synchronously up to the enqueue. */
+  async #write<T>(key: string, value: T, prev: KeyValue | undefined): Promise<KeyValue<T>> {
+    const json = toJson(key, value);
+    const revision = ++this.#lastAssigned;
+    // Hand out what a reload would produce (JSON round trip), frozen, never the caller's object.
+    const frozen = frozenFromJson<T>(json);
+    const kv: KeyValue<T> = Object.freeze({
+      key,
+      value: frozen,
+      createRevision: prev?.createRevision ?? revision,
+      modRevision: revision,
+    });
+    const event = makeEvent('put', key, revision, kv.createRevision, frozen, prev?.value);
+    const entry: HistoryEntry = { event, prevModRevision: prev?.modRevision ?? 0 };
+    const prevJson = prev === undefined ? undefined : toJson(key, prev.value);
+    const ops: BatchOp[] = [
+      { type: 'put', key: objectKey(key), value: encodeObject(kv, json) },
+      { type: 'put', key: eventKey(revision), value: encodeEvent(entry, json, prevJson) },
+      { type: 'put', key: META_REVISION, value: String(revision) },
+    ];
+    await this.#enqueue(key, kv, entry, ops);
+    return kv;
+  }
+
+  #enqueue(key: string, kv: KeyValue | undefined, entry: HistoryEntry, ops: BatchOp[]): Promise<void> {
+    const revision = entry.event.revision;
+    this.#pending.set(key, { kv, revision });
+    return this.#queue.enqueue(ops, () => this.#applyDurable(key, kv, entry));
+  }
+
+  /** A write became durable: move it from pending to committed and tell the watchers. */
+  #applyDurable(key: string, kv: KeyValue | undefined, entry: HistoryEntry): void {
+    const event: StoreEvent = entry.event;
+    if (this.#pending.get(key)?.revision === event.revision) this.#pending.delete(key);
+    if (kv) this.#index.set(kv);
+    else this.#index.delete(key);
+    this.#history.append(entry);
+    this.#committed = event.revision;
+    this.#hub.publish(event);
+    this.#log?.trace({ key, revision: event.revision, type: event.type }, 'committed');
+  }
+
+  /** Background compaction: keep the newest `compactionWindow` events. */
+  #compactWindow(): void {
+    const target = this.#committed - this.#window;
+    if (target <= this.#history.compactedRevision() || this.#closing) return;
+    this.compact(target).catch((err: unknown) => {
+      this.#log?.warn({ err, target }, 'background compaction failed');
+    });
+  }
+}

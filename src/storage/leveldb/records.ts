@@ -1,0 +1,160 @@
+/**
+ * On-disk layout of the LevelDB store. Everything lives in one keyspace, split by a short tag so
+ * each kind of record is one contiguous range that can be scanned at open:
+ *
+ *   o:<key>        the object: header line `{"c":createRevision,"m":modRevision}` then its JSON
+ *   e:<revision>   the event log, revision zero-padded so lexical order is revision order:
+ *                  header line `{"t","k","c","pm"}`, then the value JSON, then the prevValue JSON
+ *                  (an empty line when absent)
+ *   m:revision     the last revision written (the counter that must never go backwards)
+ *   m:compacted    events at or below this revision are gone
+ *
+ * Records are header + newline-separated JSON, not one JSON document, so that loading can parse
+ * the small header alone and share value objects it already holds instead of parsing them again
+ * (JSON.stringify never emits a raw newline, so the split is unambiguous).
+ */
+import type { KeyValue, Revision, StoreEvent, StoreEventType } from '../storage.js';
+
+export const OBJECT_PREFIX = 'o:';
+export const EVENT_PREFIX = 'e:';
+export const META_REVISION = 'm:revision';
+export const META_COMPACTED = 'm:compacted';
+
+/** Wide enough for 2^53: revisions are JS numbers. */
+const REVISION_WIDTH = 16;
+
+/** A single operation of a LevelDB batch, independent of level's own generic types. */
+export type BatchOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
+
+/** One event as kept in memory: the delivered event plus what `list` at an old revision needs. */
+export interface HistoryEntry {
+  readonly event: StoreEvent;
+  /** modRevision of the key before this event; 0 when the event created the key. */
+  readonly prevModRevision: Revision;
+}
+
+export function objectKey(key: string): string {
+  return OBJECT_PREFIX + key;
+}
+
+export function eventKey(revision: Revision): string {
+  return EVENT_PREFIX + String(revision).padStart(REVISION_WIDTH, '0');
+}
+
+/**
+ * The first key after every key that starts with `prefix` (exclusive upper bound of a scan);
+ * undefined for the empty prefix, which has no upper bound.
+ */
+export function prefixEnd(prefix: string): string | undefined {
+  if (prefix === '') return undefined;
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
+}
+
+export function encodeObject(kv: KeyValue, valueJson: string): string {
+  return `${JSON.stringify({ c: kv.createRevision, m: kv.modRevision })}\n${valueJson}`;
+}
+
+export interface DecodedObject {
+  createRevision: Revision;
+  modRevision: Revision;
+  valueJson: string;
+}
+
+export function decodeObject(record: string): DecodedObject {
+  const nl = record.indexOf('\n');
+  const header = JSON.parse(record.slice(0, nl)) as { c: number; m: number };
+  return { createRevision: header.c, modRevision: header.m, valueJson: record.slice(nl + 1) };
+}
+
+export function encodeEvent(
+  entry: HistoryEntry,
+  valueJson: string | undefined,
+  prevJson: string | undefined,
+): string {
+  const { event } = entry;
+  const header = JSON.stringify({
+    t: event.type,
+    k: event.key,
+    c: event.createRevision,
+    pm: entry.prevModRevision,
+  });
+  return `${header}\n${valueJson ?? ''}\n${prevJson ?? ''}`;
+}
+
+export interface DecodedEvent {
+  type: StoreEventType;
+  key: string;
+  createRevision: Revision;
+  prevModRevision: Revision;
+  valueJson: string | undefined;
+  prevJson: string | undefined;
+}
+
+export function decodeEvent(record: string): DecodedEvent {
+  const first = record.indexOf('\n');
+  const second = record.indexOf('\n', first + 1);
+  const header = JSON.parse(record.slice(0, first)) as {
+    t: StoreEventType;
+    k: string;
+    c: number;
+    pm: number;
+  };
+  const valueJson = record.slice(first + 1, second);
+  const prevJson = record.slice(second + 1);
+  return {
+    type: header.t,
+    key: header.k,
+    createRevision: header.c,
+    prevModRevision: header.pm,
+    valueJson: valueJson === '' ? undefined : valueJson,
+    prevJson: prevJson === '' ? undefined : prevJson,
+  };
+}
+
+/** Parse a revision counter record; absent means a fresh store. */
+export function decodeRevision(record: string | undefined): Revision {
+  if (record === undefined) return 0;
+  const n = Number(record);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`corrupt revision record: ${record}`);
+  return n;
+}
+
+/**
+ * Freeze a freshly parsed JSON value and everything under it. Values are shared by every reader
+ * and the watch cache, so a caller that mutates one would corrupt them all.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as object)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** Serialize a value to store; rejects what JSON cannot represent at the top level. */
+export function toJson(key: string, value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError(`value for ${key} is not JSON-serializable`);
+  return json;
+}
+
+/** The value handed out for stored JSON: parsed once, frozen, then shared. */
+export function frozenFromJson<T>(json: string): T {
+  return deepFreeze(JSON.parse(json) as T);
+}
+
+/** A frozen StoreEvent, without the optional fields that do not apply. */
+export function makeEvent(
+  type: StoreEventType,
+  key: string,
+  revision: Revision,
+  createRevision: Revision,
+  value: unknown,
+  prevValue: unknown,
+): StoreEvent {
+  const event: StoreEvent = { type, key, revision, created: type === 'put' && prevValue === undefined, createRevision };
+  if (value !== undefined) event.value = value;
+  if (prevValue !== undefined) event.prevValue = prevValue;
+  return Object.freeze(event);
+}
