@@ -47,11 +47,7 @@ function formatValue(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) {
-    // Go prints []string{"a", "b"} for %#v; kube mostly passes strings, so keep that shape.
-    if (v.every((x) => typeof x === 'string')) return `[]string{${v.map((x) => goQuote(x as string)).join(', ')}}`;
-    return JSON.stringify(v);
-  }
+  // kube 1.31+ renders composite values as JSON (e.g. ["None"])
   return JSON.stringify(v);
 }
 

@@ -7,6 +7,7 @@ import type { FieldError } from '../apimachinery/field-errors.js';
 import type { KObject } from '../apimachinery/meta.js';
 import type { Printer } from '../printers/table.js';
 import type { UserInfo } from '../auth/authn.js';
+import type { ResourceStore } from './store.js';
 
 /** Who asks, and how: passed to every strategy and hook. */
 export interface RequestContext {
@@ -73,13 +74,24 @@ export interface Hooks<T extends KObject> {
   afterDelete?(obj: T): void;
 }
 
-/** A subresource served by a custom handler (binding, finalize). status is declarative instead. */
+/** What a custom subresource handler gets: the resource's own store and the request. */
+export interface ActionRequest {
+  store: ResourceStore;
+  namespace: string | undefined;
+  name: string;
+  body: unknown;
+  ctx: RequestContext;
+}
+
+/** A subresource served by its own handler (pods/binding). status is declarative instead. */
 export interface CustomSubresource {
   name: string;
   verbs: ('create' | 'update' | 'get')[];
   kind?: string;
   group?: string;
   version?: string;
+  /** Handles the subresource's verb; returns the response body and code. */
+  handle(req: ActionRequest): Promise<{ code: number; body: unknown }>;
 }
 
 export interface ResourceDefinition<T extends KObject = KObject> {
@@ -92,6 +104,8 @@ export interface ResourceDefinition<T extends KObject = KObject> {
   shortNames: string[];
   categories: string[];
   namespaced: boolean;
+  /** Name rules (upstream's ValidateNameFunc); default: DNS-1123 subdomain. */
+  validateName?: (name: string, prefix: boolean) => string[];
   /** Storage key segment under /registry/, when it differs from the plural (`services/specs`). */
   storageResource?: string;
   /** metadata.generation is kept and bumped on spec changes. */

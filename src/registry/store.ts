@@ -21,7 +21,7 @@ import {
   successStatus,
   type Status,
 } from '../apimachinery/status.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../apimachinery/validation.js';
+import { nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from '../apimachinery/validation.js';
 import type { KeyValue, Revision, Store } from '../storage/storage.js';
 import {
   ConflictError,
@@ -249,7 +249,7 @@ export class ResourceStore {
     else delete meta.generation;
     this.def.strategy.prepareForCreate?.(obj, ctx);
     this.#validate(obj, [
-      ...validateObjectMeta(meta, { namespaced: this.def.namespaced, kind: this.def.kind }),
+      ...validateObjectMeta(meta, this.#metaOpts()),
       ...(this.def.strategy.validate?.(obj, ctx) ?? []),
     ]);
     const name = meta.name as string;
@@ -389,6 +389,8 @@ export class ResourceStore {
     if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
     if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
     delete meta.selfLink;
+    // an unconditional update is checked against the version it replaces
+    if (!meta.resourceVersion) meta.resourceVersion = prev.metadata.resourceVersion;
     if (subresource === 'status') {
       // /status writes change status only (and nothing in metadata but what kube lets through)
       const status = next.status;
@@ -404,7 +406,7 @@ export class ResourceStore {
       else if (this.def.statusStrategy) delete next.status;
       this.def.strategy.prepareForUpdate?.(next, prev, ctx);
       this.#validate(next, [
-        ...validateObjectMeta(next.metadata, { namespaced: this.def.namespaced, kind: this.def.kind }),
+        ...validateObjectMeta(next.metadata, this.#metaOpts()),
         ...validateObjectMetaUpdate(next.metadata, prev.metadata),
         ...(this.def.strategy.validateUpdate?.(next, prev, ctx) ?? []),
       ]);
@@ -507,6 +509,10 @@ export class ResourceStore {
       }
     }
     return { kind: list.kind, apiVersion: list.apiVersion, metadata: { resourceVersion: String(this.#deps.store.currentRevision()) }, items };
+  }
+
+  #metaOpts() {
+    return { namespaced: this.def.namespaced, nameFn: this.def.validateName ?? nameIsDNSSubdomain };
   }
 
   #checkNamespace(urlNamespace: string | undefined, bodyNamespace: string | undefined): void {

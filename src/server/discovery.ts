@@ -3,6 +3,7 @@
  * (apidiscovery.k8s.io v2 / v2beta1), all derived from the resource definitions.
  */
 import type { ResourceDefinition } from '../registry/resource-definition.js';
+import type { ServedResource } from './openapi.js';
 
 export const STANDARD_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -23,6 +24,19 @@ function subresourcesOf(def: ResourceDefinition): { name: string; verbs: string[
     out.push({ name: s.name, verbs: [...s.verbs], kind: s.kind ?? def.kind, group: s.group ?? def.group, version: s.version ?? def.version });
   }
   return out;
+}
+
+/** The resource as the OpenAPI builders describe it. */
+export function servedResourceOf(def: ResourceDefinition): ServedResource {
+  return {
+    group: def.group,
+    version: def.version,
+    kind: def.kind,
+    plural: def.plural,
+    namespaced: def.namespaced,
+    verbs: verbsOf(def),
+    subresources: subresourcesOf(def).map((s) => s.name),
+  };
 }
 
 export class Discovery {

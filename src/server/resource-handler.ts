@@ -74,6 +74,14 @@ export class ResourceHandler {
     const ctx: RequestContext = { user, dryRun: dryRunOf(query), now: this.#deps.registry.clock.now(), warnings: [] };
     if (def.warning) ctx.warnings.push(def.warning);
     const sub = info.subresource;
+    const custom = def.customSubresources?.find((c) => c.name === sub);
+    if (custom && info.name !== undefined) {
+      const verb = req.method === 'POST' ? 'create' : req.method === 'PUT' ? 'update' : req.method === 'GET' ? 'get' : '';
+      if (!custom.verbs.includes(verb as 'create')) throw methodNotSupported({ group: def.group, resource: `${def.plural}/${sub}` }, req.method.toLowerCase());
+      const body = decodeObjectBody(req.headers['content-type'], req.body as Buffer | undefined);
+      const res = await custom.handle({ store: rs, namespace: def.namespaced ? info.namespace : undefined, name: info.name, body, ctx });
+      return reply.code(res.code).type('application/json').send(JSON.stringify(res.body));
+    }
     if (sub !== undefined && sub !== 'status') {
       throw notFound({ group: info.group, resource: `${info.resource}/${sub}` }, info.name ?? '');
     }

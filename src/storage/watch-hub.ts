@@ -212,6 +212,7 @@ class HubWatcher implements Watch, AsyncIterator<StoreEvent> {
         return undefined;
       }
       this.#cursor++;
+      if (!event.key.startsWith(this.prefix)) continue;
       try {
         if (this.#filter && !this.#filter(event)) continue;
       } catch (err) {

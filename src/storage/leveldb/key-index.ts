@@ -9,8 +9,11 @@ import { prefixEnd } from './records.js';
 const BTree = sortedBtree.default;
 type Tree = InstanceType<typeof BTree<string, KeyValue>>;
 
+/** Plain code-unit order; the library's default comparator handles every type and is slower. */
+const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export class KeyIndex {
-  readonly #tree: Tree = new BTree<string, KeyValue>();
+  readonly #tree: Tree = new BTree<string, KeyValue>(undefined, compareKeys);
 
   get size(): number {
     return this.#tree.size;
@@ -39,7 +42,8 @@ export class KeyIndex {
     if (end === undefined) {
       return low === '' ? this.#tree.size : this.#tree.forRange(low, maxKeyOf(this.#tree), true);
     }
-    return this.#tree.forRange(low, end, false);
+    // forRange counts backwards for an inverted range.
+    return low < end ? this.#tree.forRange(low, end, false) : 0;
   }
 
   /** Entries under `prefix` in key order, starting at `startKey` (inclusive) when given. */

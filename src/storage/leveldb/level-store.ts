@@ -130,6 +130,8 @@ export class LevelStore implements Store {
       opts.compactionIntervalMs ?? DEFAULT_COMPACTION_INTERVAL_MS,
     );
     this.#timer.unref();
+    // A store reopened after a long run may hold more history than the window: trim it now.
+    this.#compactWindow();
   }
 
   /** Counters for tests and metrics; not part of the Store contract. */

@@ -31,17 +31,22 @@ export interface LoadedState {
   revision: Revision;
 }
 
-const CHUNK = 1024;
+const CHUNK = 2048;
 
 async function* scanRange(db: LevelDb, gt: string, lt: string): AsyncGenerator<[string, string]> {
   const it = db.iterator({ gt, lt });
+  // Fetch the next chunk while this one is parsed: reading and parsing then overlap.
+  let next = it.nextv(CHUNK);
   try {
     for (;;) {
-      const chunk = await it.nextv(CHUNK);
+      const chunk = await next;
       if (chunk.length === 0) return;
+      next = it.nextv(CHUNK);
       yield* chunk;
     }
   } finally {
+    // When the consumer stopped early, a read may still be in flight: settle it before closing.
+    await next.catch(() => undefined);
     await it.close();
   }
 }

@@ -127,7 +127,11 @@ export function decodeRevision(record: string | undefined): Revision {
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const child of Object.values(value as object)) deepFreeze(child);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+    } else {
+      for (const k in value) deepFreeze(value[k]);
+    }
   }
   return value;
 }
@@ -153,7 +157,8 @@ export function makeEvent(
   value: unknown,
   prevValue: unknown,
 ): StoreEvent {
-  const event: StoreEvent = { type, key, revision, created: type === 'put' && prevValue === undefined, createRevision };
+  const created = type === 'put' && prevValue === undefined;
+  const event: StoreEvent = { type, key, revision, created, createRevision };
   if (value !== undefined) event.value = value;
   if (prevValue !== undefined) event.prevValue = prevValue;
   return Object.freeze(event);
