@@ -21,6 +21,10 @@ import { markAllocated, type ServiceAllocators } from './resources/service-alloc
 import type { Service } from './resources/service-types.js';
 import { buildServer } from './server/server.js';
 import { bootstrap } from './controllers/bootstrap.js';
+import { buildControllers } from './controllers/index.js';
+import { ControllerManager } from './controllers/runtime/manager.js';
+import { InformerFactory } from './controllers/runtime/informer-factory.js';
+import { Client } from './client/client.js';
 import { loadSchemas, schemaChecks } from './registry/schema.js';
 import { OpenAPIDocuments } from './server/openapi.js';
 import { servedResourceOf } from './server/discovery.js';
@@ -106,6 +110,14 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
 
   await bootstrap(registry, { serviceIP, endpointIP: advertise, endpointPort: port }, logger.child({ component: 'bootstrap' }));
 
+  const informers = new InformerFactory(registry, logger.child({ component: 'informer' }));
+  const controllers = new ControllerManager(
+    buildControllers({ registry, client: new Client(registry), informers, logger, config, now: () => clock.now() }),
+    informers,
+    logger.child({ component: 'controller-manager' }),
+  );
+  await controllers.start();
+
   const kubeconfigPath = join(config.dataDir, 'kubeconfig');
   await writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caPem, token: pki.adminToken });
   logger.info({ url, kubeconfig: kubeconfigPath }, 'kubelevel is serving');
@@ -123,6 +135,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     close() {
       closing ??= (async () => {
         await server.close();
+        await controllers.stop();
         await store.close();
       })();
       return closing;

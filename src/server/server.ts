@@ -2,7 +2,7 @@
  * The Fastify application: TLS, authentication, body handling, discovery, OpenAPI, version and
  * health endpoints, and the one resource handler behind /api and /apis.
  */
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
@@ -63,7 +63,7 @@ export interface BuiltServer {
 export async function buildServer(deps: ServerDeps): Promise<BuiltServer> {
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // watches live for up to an hour: no framework timeout may cut them
     requestTimeout: 0,
     connectionTimeout: 0,
