@@ -391,6 +391,9 @@ export class ResourceStore {
     delete meta.selfLink;
     // an unconditional update is checked against the version it replaces
     if (!meta.resourceVersion) meta.resourceVersion = prev.metadata.resourceVersion;
+    // generation is the server's: kept here, bumped below when the spec changed
+    if (this.def.hasGeneration) meta.generation = prev.metadata.generation ?? 1;
+    else delete meta.generation;
     if (subresource === 'status') {
       // /status writes change status only (and nothing in metadata but what kube lets through)
       const status = next.status;
@@ -411,11 +414,8 @@ export class ResourceStore {
         ...(this.def.strategy.validateUpdate?.(next, prev, ctx) ?? []),
       ]);
     }
-    if (this.def.hasGeneration) {
-      const gen = prev.metadata.generation ?? 1;
-      next.metadata.generation = deepEqualJSON(specPart(next), specPart(prev)) ? gen : gen + 1;
-    } else {
-      delete next.metadata.generation;
+    if (this.def.hasGeneration && !deepEqualJSON(specPart(next), specPart(prev))) {
+      next.metadata.generation = (prev.metadata.generation ?? 1) + 1;
     }
     if (sameIgnoringRV(next, prev)) return 'unchanged';
     const finish = subresource === 'status' ? undefined : await this.def.hooks?.beginUpdate?.(next, prev, ctx);

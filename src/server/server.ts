@@ -160,6 +160,7 @@ export async function buildServer(deps: ServerDeps): Promise<BuiltServer> {
   if (deps.openapi) installOpenAPIRoutes(app, deps.openapi);
   deps.extraRoutes?.(app);
 
-  app.addHook('onClose', async () => watches.closeAll());
+  // before the listener closes: open watches would otherwise keep it waiting
+  app.addHook('preClose', async () => watches.closeAll());
   return { app, watches };
 }
