@@ -118,6 +118,11 @@ export interface ResourceDefinition<T extends KObject = KObject> {
   hooks?: Hooks<T>;
   /** DELETE answers with the object (pods, services, namespaces) rather than a Status. */
   returnDeletedObject?: boolean;
+  /**
+   * A virtual, create-only resource (SelfSubjectReview…): nothing is stored; POST answers with
+   * what this returns. Such a resource declares `verbs: ['create']`.
+   */
+  createOnly?: (body: KObject, ctx: RequestContext) => KObject;
   /** Verbs on the collection and items; default: the eight standard verbs. */
   verbs?: string[];
   /** Server-side printing (kubectl get). */

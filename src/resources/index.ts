@@ -8,6 +8,7 @@ import { nodesResource } from './nodes.js';
 import { eventsResource } from './events.js';
 import { endpointSlicesResource } from './endpointslices.js';
 import type { ServiceAllocators } from './service-allocation.js';
+import { reviewResources } from './reviews.js';
 
 export interface ResourceDeps {
   allocators: ServiceAllocators;
@@ -22,5 +23,6 @@ export function servedResources(deps: ResourceDeps): ResourceDefinition[] {
     nodesResource,
     eventsResource,
     endpointSlicesResource,
+    ...reviewResources,
   ] as ResourceDefinition[];
 }

@@ -97,6 +97,11 @@ export class ResourceHandler {
       return reply.code(code).type('application/json').send(JSON.stringify(body));
     };
 
+    if (def.createOnly) {
+      if (method !== 'POST' || info.name !== undefined) throw methodNotSupported({ group: def.group, resource: def.plural }, method.toLowerCase());
+      const body = rs.decodeBody(decodeObjectBody(req.headers['content-type'], req.body as Buffer | undefined), writeOpts, ctx);
+      return send(201, def.createOnly(body, ctx));
+    }
     if (method === 'GET' && (info.watchPath || qBool(query, 'watch'))) {
       for (const w of ctx.warnings) reply.header('Warning', `299 - ${JSON.stringify(w)}`);
       const selectors = this.#selectors(query, info.name);
