@@ -3,7 +3,7 @@
  * admission and resourceVersion checks as a user's request, as the system identity.
  */
 import type { KObject } from '../apimachinery/meta.js';
-import { isStatusError } from '../apimachinery/status.js';
+import { isStatusError, notFound } from '../apimachinery/status.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceStore, ListOptions } from '../registry/store.js';
 import type { DeleteOptions } from '../registry/resource-definition.js';
@@ -46,6 +46,15 @@ export class ResourceClient {
   /** Read-modify-write that retries on conflicts. */
   mutate(namespace: string | undefined, name: string, fn: (obj: KObject) => KObject, subresource?: 'status'): Promise<KObject> {
     return this.store.guaranteedUpdate(namespace, name, fn, this.#ctx(), { subresource });
+  }
+
+  /** A custom subresource (pods/binding, namespaces/finalize) as a request would reach it; returns the response body. */
+  async subresource(namespace: string | undefined, name: string, subresource: string, verb: 'create' | 'update', body: unknown): Promise<unknown> {
+    const def = this.store.def;
+    const sub = def.customSubresources?.find((s) => s.name === subresource && s.verbs.includes(verb));
+    if (!sub) throw notFound({ group: def.group, resource: `${def.plural}/${subresource}` }, name);
+    const res = await sub.handle({ store: this.store, namespace, name, body, ctx: this.#ctx() });
+    return res.body;
   }
 
   async delete(namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<void> {

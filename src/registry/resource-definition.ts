@@ -72,6 +72,11 @@ export interface Hooks<T extends KObject> {
   planDelete?(obj: T, opts: DeleteOptions, ctx: RequestContext): DeletePlan<T> | undefined;
   /** After the object is gone from storage (release allocations). Not called for dry runs. */
   afterDelete?(obj: T): void;
+  /**
+   * Whether an update that leaves a pending deletion without finalizers may remove the object
+   * (upstream's ShouldDeleteDuringUpdate). Absent: yes. Namespaces also wait for spec.finalizers.
+   */
+  shouldDeleteDuringUpdate?(obj: T): boolean;
 }
 
 /** What a custom subresource handler gets: the resource's own store and the request. */

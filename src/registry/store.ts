@@ -31,7 +31,7 @@ import {
   RevisionCompactedError,
 } from '../storage/storage.js';
 import { decodeContinue, encodeContinue, objectKey, resourcePrefix, scopePrefix } from './keys.js';
-import type { DeleteOptions, Finish, RequestContext, ResourceDefinition } from './resource-definition.js';
+import type { DeleteOptions, Finish, RequestContext, ResourceDefinition, UpdateStrategy } from './resource-definition.js';
 import { deepCopy, rfc3339, sameIgnoringRV, specPart, withResourceVersion, deepEqualJSON } from './object-meta.js';
 import type { RegistryClock } from './object-meta.js';
 import type { SchemaChecks } from './schema-checks.js';
@@ -319,7 +319,7 @@ export class ResourceStore {
     name: string,
     tryUpdate: TryUpdate,
     ctx: RequestContext,
-    opts: { expectedRV?: Revision; subresource?: 'status'; current?: KeyValue<KObject> } = {},
+    opts: { expectedRV?: Revision; subresource?: 'status'; current?: KeyValue<KObject>; strategy?: UpdateStrategy<KObject> } = {},
   ): Promise<KObject> {
     const key = this.key(namespace, name);
     let current = opts.current;
@@ -329,7 +329,7 @@ export class ResourceStore {
       if (opts.expectedRV !== undefined && opts.expectedRV !== current.modRevision) throw conflict(this.#gr, name);
       const prev = this.present(current);
       const next = await tryUpdate(deepCopy(prev));
-      const prepared = await this.#prepareUpdate(next, prev, ctx, opts.subresource);
+      const prepared = await this.#prepareUpdate(next, prev, ctx, opts.subresource, opts.strategy);
       if (prepared === 'unchanged') return prev;
       if (ctx.dryRun) {
         prepared.finish?.(false);
@@ -361,7 +361,12 @@ export class ResourceStore {
   /** Stores `obj`, or removes the key when a pending deletion has no finalizers left. */
   async #write(key: string, obj: KObject, expected: Revision): Promise<KeyValue | undefined> {
     const meta = obj.metadata;
-    if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0) {
+    if (
+      meta.deletionTimestamp &&
+      (meta.finalizers ?? []).length === 0 &&
+      (meta.deletionGracePeriodSeconds ?? 0) === 0 &&
+      (this.def.hooks?.shouldDeleteDuringUpdate?.(obj) ?? true)
+    ) {
       await this.#deps.store.delete(key, expected);
       return undefined;
     }
@@ -375,6 +380,8 @@ export class ResourceStore {
     prev: KObject,
     ctx: RequestContext,
     subresource: 'status' | undefined,
+    /** A subresource's own update strategy (namespaces/finalize) in place of the main one. */
+    strategy: UpdateStrategy<KObject> = this.def.strategy,
   ): Promise<'unchanged' | { obj: KObject; finish?: Finish }> {
     const meta = next.metadata;
     meta.name = prev.metadata.name;
@@ -407,11 +414,11 @@ export class ResourceStore {
     } else {
       if (this.def.statusStrategy && prev.status !== undefined) next.status = deepCopy(prev.status);
       else if (this.def.statusStrategy) delete next.status;
-      this.def.strategy.prepareForUpdate?.(next, prev, ctx);
+      strategy.prepareForUpdate?.(next, prev, ctx);
       this.#validate(next, [
         ...validateObjectMeta(next.metadata, this.#metaOpts()),
         ...validateObjectMetaUpdate(next.metadata, prev.metadata),
-        ...(this.def.strategy.validateUpdate?.(next, prev, ctx) ?? []),
+        ...(strategy.validateUpdate?.(next, prev, ctx) ?? []),
       ]);
     }
     if (this.def.hasGeneration && !deepEqualJSON(specPart(next), specPart(prev))) {

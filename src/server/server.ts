@@ -108,7 +108,8 @@ export async function buildServer(deps: ServerDeps): Promise<BuiltServer> {
     reply.header('Vary', 'Accept');
     const format = discoveryFormat(req.headers.accept);
     if (format === 'legacy') return reply.type('application/json').send(JSON.stringify(legacy()));
-    return reply.type(discoveryContentType(format)).send(JSON.stringify(discovery.aggregated(core, format)));
+    // a Buffer keeps Fastify from re-quoting the media type parameters
+    return reply.header('Content-Type', discoveryContentType(format)).send(Buffer.from(JSON.stringify(discovery.aggregated(core, format))));
   };
   app.get('/api', async (req, reply) => sendDiscovery(req, reply, true, () => discovery.apiVersions(deps.serverAddress)));
   app.get('/apis', async (req, reply) => sendDiscovery(req, reply, false, () => discovery.apiGroupList()));
