@@ -103,33 +103,40 @@ async function runGet(job: GetJob): Promise<ThroughputResult> {
   return throughput(count, errors, job.durationMs, latencies);
 }
 
+function fill(template: string, vars: Record<string, string>): string {
+  return template.replace(/__(NAME|NS|APP)__/g, (_, k: string) => vars[k]!);
+}
+
 async function runCreate(job: CreateJob): Promise<CreateResult> {
   const agent = agentFor(job.target, job.concurrency);
   const errors = new ErrorLog();
   const latencies = new Samples();
   const acked: string[] = [];
-  const [before, after] = job.bodyTemplate.split('__NAME__') as [string, string];
+  const namespaces = job.namespaces ?? [''];
+  const apps = job.apps ?? 1;
+  const spread = namespaces.length > 1;
   const start = performance.now();
   const end = start + job.durationMs;
   const max = job.maxCount ?? 0;
   let issued = 0;
-  const worker = async (w: number) => {
-    for (let i = 0; performance.now() < end && (max === 0 || issued < max); i++) {
-      issued++;
-      const name = `${job.namePrefix}-${w}-${i}`;
+  const worker = async () => {
+    while (performance.now() < end && (max === 0 || issued < max)) {
+      const i = issued++;
+      const ns = namespaces[i % namespaces.length]!;
+      const vars = { NAME: `${job.namePrefix}-${i}`, NS: ns, APP: `app-${Math.floor(i / namespaces.length) % apps}` };
       const t0 = performance.now();
       try {
-        const res = await send(agent, job.target, 'POST', job.path, before + name + after);
+        const res = await send(agent, job.target, 'POST', fill(job.pathTemplate, vars), fill(job.bodyTemplate, vars));
         if (res.status === 201) {
           latencies.push(performance.now() - t0);
-          acked.push(name);
+          acked.push(spread ? `${ns}/${vars.NAME}` : vars.NAME);
         } else errors.add(`status ${res.status}: ${res.body.toString('utf8', 0, 200)}`);
       } catch (err) {
         errors.add(String(err));
       }
     }
   };
-  await Promise.all(Array.from({ length: job.concurrency }, (_, w) => worker(w)));
+  await Promise.all(Array.from({ length: job.concurrency }, worker));
   const elapsed = performance.now() - start;
   agent.destroy();
   return { ...throughput(acked.length, errors, elapsed, latencies), acked };

@@ -21,16 +21,22 @@ export interface GetJob {
   durationMs: number;
 }
 
-/** Closed loop of POSTs of `bodyTemplate` with `__NAME__` replaced by a unique name. */
+/**
+ * Closed loop of POSTs. Write number i (global, from 0) is named `${namePrefix}-${i}`; in
+ * `pathTemplate` and `bodyTemplate`, `__NAME__` becomes that name, `__NS__` namespaces[i % n]
+ * and `__APP__` `app-${floor(i / n) % apps}`.
+ */
 export interface CreateJob {
   kind: 'create';
   target: Target;
-  path: string;
+  pathTemplate: string;
   bodyTemplate: string;
   namePrefix: string;
+  namespaces?: string[];
+  apps?: number;
   concurrency: number;
   durationMs: number;
-  /** Stop after this many acknowledged creates (0 = only the duration bounds it). */
+  /** Stop after this many writes have been issued (0 or absent = only the duration bounds it). */
   maxCount?: number;
 }
 
@@ -89,7 +95,7 @@ export interface ThroughputResult {
 }
 
 export interface CreateResult extends ThroughputResult {
-  /** Names whose create was acknowledged with 201. */
+  /** Names whose create was acknowledged with 201 (when namespaces are spread: "ns/name"). */
   acked: string[];
 }
 

@@ -5,6 +5,8 @@ import type { Client } from '../client/client.js';
 import type { Config } from '../config.js';
 import type { InformerFactory } from './runtime/informer-factory.js';
 import type { Controller } from './runtime/controller.js';
+import { NamespaceLifecycleController } from './namespace-lifecycle.js';
+import { LoadBalancerController } from './load-balancer.js';
 
 export interface ControllerDeps {
   registry: Registry;
@@ -17,6 +19,9 @@ export interface ControllerDeps {
 }
 
 export function buildControllers(deps: ControllerDeps): Controller[] {
-  void deps;
-  return [];
+  const controllers: Controller[] = [];
+  controllers.push(new NamespaceLifecycleController(deps));
+  // without a pool, LoadBalancer services stay <pending>, as on a cluster without a cloud
+  if (deps.config.loadBalancerIPRange) controllers.push(new LoadBalancerController({ ...deps, range: deps.config.loadBalancerIPRange }));
+  return controllers;
 }

@@ -489,9 +489,6 @@ export class ResourceStore {
         obj.metadata.deletionTimestamp = rfc3339(ctx.now);
         obj.metadata.deletionGracePeriodSeconds = 0;
       }
-      if (opts.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) {
-        obj.metadata.finalizers = [...finalizers, 'orphan'];
-      }
       return { action: 'update', obj };
     }
     return { action: 'delete' };

@@ -58,6 +58,8 @@ export const endpointsResource: ResourceDefinition<Endpoints> = {
   categories: [],
   namespaced: true,
   storageVersionHash: 'fWeeMqaN/OA=',
+  // as kube-apiserver 1.33 warns on every v1 Endpoints request
+  warning: 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice',
   strategy: {
     prepareForCreate: defaultProtocols,
     prepareForUpdate: defaultProtocols,

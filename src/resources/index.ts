@@ -7,6 +7,7 @@ import { endpointsResource } from './endpoints.js';
 import { nodesResource } from './nodes.js';
 import { eventsResource } from './events.js';
 import { endpointSlicesResource } from './endpointslices.js';
+import { leasesResource } from './leases.js';
 import type { ServiceAllocators } from './service-allocation.js';
 import { reviewResources } from './reviews.js';
 
@@ -23,6 +24,7 @@ export function servedResources(deps: ResourceDeps): ResourceDefinition[] {
     nodesResource,
     eventsResource,
     endpointSlicesResource,
+    leasesResource,
     ...reviewResources,
   ] as ResourceDefinition[];
 }

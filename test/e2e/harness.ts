@@ -297,3 +297,24 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, wh
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** `kubectl get <target…> -o jsonpath=<expr>`, asserted to succeed. */
+export async function jsonpath(env: E2E, target: string[], expr: string): Promise<string> {
+  return env.ok(['get', ...target, '-o', `jsonpath=${expr}`]);
+}
+
+/** Waits until `kubectl get <target…> -o jsonpath=<expr>` prints something for which `accept` holds. */
+export async function waitForJsonpath(env: E2E, target: string[], expr: string, accept: (v: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+  return eventually(async () => {
+    const r = await env.run(['get', ...target, '-o', `jsonpath=${expr}`]);
+    return r.code === 0 && accept(r.stdout) ? r.stdout : undefined;
+  }, what, timeoutMs);
+}
+
+/** Waits (through `kubectl wait`, bounded) until the named pods are Ready; returns their IPs in order. */
+export async function waitPodsReady(env: E2E, ns: string, names: string[], timeoutSec = 15): Promise<string[]> {
+  await env.ok(['wait', '-n', ns, '--for=condition=Ready', `--timeout=${timeoutSec}s`, ...names.map((n) => `pod/${n}`)], { timeoutMs: (timeoutSec + 10) * 1000 });
+  const ips: string[] = [];
+  for (const n of names) ips.push(await jsonpath(env, ['-n', ns, 'pod', n], '{.status.podIP}'));
+  return ips;
+}
