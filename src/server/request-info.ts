@@ -13,6 +13,8 @@ export interface RequestInfo {
   watchPath: boolean;
 }
 
+const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
+
 /** Parses a resource path; undefined when it is not one (discovery and other paths). */
 export function parseRequestInfo(pathname: string): RequestInfo | undefined {
   const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
@@ -37,7 +39,8 @@ export function parseRequestInfo(pathname: string): RequestInfo | undefined {
   }
   let namespace: string | undefined;
   // /namespaces/<ns>/<resource>… is a namespaced request; /namespaces[/<name>[/<sub>]] is the namespace resource itself
-  if (rest[0] === 'namespaces' && rest.length >= 3) {
+  // as upstream's RequestInfoFactory: status and finalize are the namespace's own subresources
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && NAMESPACE_SUBRESOURCES.has(rest[2]!))) {
     namespace = rest[1];
     rest = rest.slice(2);
   }

@@ -15,25 +15,7 @@ import { decodeObjectBody } from './body.js';
 import { wantsTable } from './negotiation.js';
 import type { RequestInfo } from './request-info.js';
 import type { WatchStreams } from './watch-stream.js';
-
-type Query = Record<string, string | string[] | undefined>;
-
-function q(query: Query, name: string): string | undefined {
-  const v = query[name];
-  return Array.isArray(v) ? v[v.length - 1] : v;
-}
-
-function qBool(query: Query, name: string): boolean {
-  const v = q(query, name);
-  return v === 'true' || v === '1';
-}
-
-function qInt(query: Query, name: string): number | undefined {
-  const v = q(query, name);
-  if (v === undefined || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw badRequest(`invalid ${name}: ${JSON.stringify(v)}`);
-  return Number(v);
-}
+import { q, qBool, qInt, type Query } from './query.js';
 
 function fieldValidationOf(query: Query): FieldValidation | undefined {
   const v = q(query, 'fieldValidation');

@@ -10,6 +10,7 @@ import type { Authenticator, UserInfo } from '../auth/authn.js';
 import { unauthorized, notFound } from '../apimachinery/status.js';
 import type { Registry } from '../registry/registry.js';
 import { MAX_BODY_BYTES } from './body.js';
+import { q, qBool, qInt, type Query } from './query.js';
 import { installStatusErrors, sendStatus } from './status-errors.js';
 import { parseRequestInfo } from './request-info.js';
 import { ResourceHandler } from './resource-handler.js';
@@ -142,15 +143,15 @@ export async function buildServer(deps: ServerDeps): Promise<BuiltServer> {
           socket.close();
           return;
         }
-        const query = req.query as Record<string, string | undefined>;
-        let fieldSelector = query.fieldSelector;
+        const query = req.query as Query;
+        let fieldSelector = q(query, 'fieldSelector');
         if (info.name) fieldSelector = fieldSelector ? `${fieldSelector},metadata.name=${info.name}` : `metadata.name=${info.name}`;
         watches.serveWebSocket(socket, rs, rs.def.namespaced ? info.namespace : undefined, {
-          labelSelector: query.labelSelector,
+          labelSelector: q(query, 'labelSelector'),
           fieldSelector,
-          resourceVersion: query.resourceVersion,
-          allowWatchBookmarks: query.allowWatchBookmarks === 'true',
-          timeoutSeconds: query.timeoutSeconds ? Number(query.timeoutSeconds) : undefined,
+          resourceVersion: q(query, 'resourceVersion'),
+          allowWatchBookmarks: qBool(query, 'allowWatchBookmarks'),
+          timeoutSeconds: qInt(query, 'timeoutSeconds'),
           table: wantsTable(req.headers.accept),
           includeObject: 'Metadata',
         });

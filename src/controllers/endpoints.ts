@@ -1,0 +1,130 @@
+/**
+ * The endpoints controller (kube-controller-manager's pkg/controller/endpoint): keeps one
+ * core/v1 Endpoints per selector Service listing its pods' addresses.
+ */
+import type { Logger } from 'pino';
+import type { KObject } from '../apimachinery/meta.js';
+import type { Client } from '../client/client.js';
+import type { Service } from '../resources/service-types.js';
+import type { Controller } from './runtime/controller.js';
+import { runWorkers } from './runtime/controller.js';
+import type { Informer } from './runtime/informer.js';
+import type { InformerFactory } from './runtime/informer-factory.js';
+import { keyOf, splitKey } from './runtime/informer.js';
+import { WorkQueue } from './runtime/work-queue.js';
+import { buildEndpoints, type Endpoints } from './endpoints-builder.js';
+import { isSelectorService, selectorMatches, serviceSelector, servicesForPodChange, type EndpointsPod } from './endpoints-pods.js';
+import { TriggerTimeTracker } from './endpoints-trigger-time.js';
+import { StaleCacheError, WriteTracker } from './endpoints-write-tracker.js';
+
+// as client-go's leader election: Endpoints used as a lock carry this and have no Service
+const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
+
+export interface EndpointsControllerDeps {
+  informers: InformerFactory;
+  client: Client;
+  logger: Logger;
+  /** Concurrent syncs (kube-controller-manager's --concurrent-endpoint-syncs, default 5). */
+  workers?: number;
+}
+
+export class EndpointsController implements Controller {
+  readonly name = 'endpoints-controller';
+  readonly queue = new WorkQueue();
+  readonly #services: Informer;
+  readonly #pods: Informer;
+  readonly #endpoints: Informer;
+  readonly #client: Client;
+  readonly #log: Logger;
+  readonly #workers: number;
+  readonly #writes = new WriteTracker();
+  readonly #triggerTimes = new TriggerTimeTracker();
+
+  constructor(deps: EndpointsControllerDeps) {
+    this.#services = deps.informers.for('', 'services');
+    this.#pods = deps.informers.for('', 'pods');
+    this.#endpoints = deps.informers.for('', 'endpoints');
+    this.#client = deps.client;
+    this.#log = deps.logger.child({ component: this.name });
+    this.#workers = deps.workers ?? 5;
+
+    this.#services.addHandlers({
+      add: (svc) => this.queue.add(keyOf(svc)),
+      update: (_prev, svc) => this.queue.add(keyOf(svc)),
+      delete: (svc) => this.queue.add(keyOf(svc)),
+    });
+    this.#pods.addHandlers({
+      add: (pod) => this.#enqueuePodChange(undefined, pod),
+      update: (prev, pod) => this.#enqueuePodChange(prev, pod),
+      delete: (pod) => this.#enqueuePodChange(pod, undefined),
+    });
+    this.#endpoints.addHandlers({
+      add: (ep) => this.#onEndpointsChange(ep),
+      update: (_prev, ep) => this.#onEndpointsChange(ep),
+      delete: (ep) => {
+        // as upstream: a deleted Endpoints is recreated if its service still wants one
+        if (!this.#writes.observeDelete(keyOf(ep), ep)) this.queue.add(keyOf(ep));
+      },
+    });
+  }
+
+  #enqueuePodChange(prev: KObject | undefined, next: KObject | undefined): void {
+    const ns = (next ?? prev)!.metadata.namespace;
+    const services = this.#services.list(ns) as Service[];
+    if (services.length === 0) return;
+    for (const key of servicesForPodChange(services, prev as EndpointsPod | undefined, next as EndpointsPod | undefined)) this.queue.add(key);
+  }
+
+  /** Someone else wrote an Endpoints we manage: put it back. Our own writes are ignored. */
+  #onEndpointsChange(ep: KObject): void {
+    const key = keyOf(ep);
+    if (this.#writes.observeUpdate(key, ep)) return;
+    const svc = this.#services.getByKey(key) as Service | undefined;
+    if (svc && isSelectorService(svc)) this.queue.add(key);
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    await Promise.all([this.#services.waitForSync(), this.#pods.waitForSync(), this.#endpoints.waitForSync()]);
+    if (signal.aborted) return;
+    this.#checkLeftoverEndpoints();
+    this.#log.info('controller started');
+    await runWorkers(this.queue, (key) => this.sync(key), { workers: this.#workers, log: this.#log, signal });
+  }
+
+  /**
+   * checkLeftoverEndpoints: at start-up, Endpoints whose Service is gone (deleted while we were
+   * down) are queued so their sync deletes them. Leader-election locks are spared.
+   */
+  #checkLeftoverEndpoints(): void {
+    for (const ep of this.#endpoints.list()) {
+      if (ep.metadata.annotations?.[LEADER_ANNOTATION] !== undefined) continue;
+      this.queue.add(keyOf(ep));
+    }
+  }
+
+  async sync(key: string): Promise<void> {
+    const { namespace, name } = splitKey(key);
+    const ns = namespace ?? '';
+    const svc = this.#services.get(ns, name) as Service | undefined;
+    if (!svc) {
+      // as upstream: the Service is gone, so is its Endpoints (whoever wrote it)
+      this.#triggerTimes.forget(ns, name);
+      if (this.#endpoints.get(ns, name)) this.#writes.deleted(key, name);
+      await this.#client.endpoints.deleteIfExists(ns, name);
+      return;
+    }
+    // ExternalName and selectorless services: the Endpoints, if any, are the user's
+    if (!isSelectorService(svc)) return;
+    if (this.#writes.isStale(key, (n) => this.#endpoints.get(ns, n))) throw new StaleCacheError('endpoints');
+
+    const selector = serviceSelector(svc)!;
+    const pods = (this.#pods.list(ns) as EndpointsPod[]).filter((p) => selectorMatches(selector, p.metadata.labels));
+    const triggerTime = this.#triggerTimes.compute(svc, pods);
+    const current = this.#endpoints.get(ns, name) as Endpoints | undefined;
+    const desired = buildEndpoints(svc, pods, current, triggerTime);
+    if (!desired) return;
+    const written = current ? await this.#client.endpoints.update(desired) : await this.#client.endpoints.create(ns, desired);
+    this.#writes.wrote(key, written);
+    this.#log.debug({ key, created: !current }, 'synced endpoints');
+  }
+}
