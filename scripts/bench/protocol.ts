@@ -106,6 +106,8 @@ export interface PatchRateResult extends ThroughputResult {
   ackedAt: Float64Array;
   /** Which entry of `paths` each acknowledged write patched. */
   pathIndex: Float64Array;
+  /** Writes not sent because `maxInFlight` were already outstanding (the server fell behind). */
+  skipped: number;
 }
 
 export interface WatcherRecord {

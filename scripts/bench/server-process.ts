@@ -11,8 +11,8 @@ import type { Target } from './protocol.js';
 
 export interface ServerOptions {
   dataDir: string;
-  /** Run dist/main.js instead of src/main.ts through tsx. */
-  useDist: boolean;
+  /** Run this compiled entry (e.g. dist/main.js) instead of src/main.ts through tsx. */
+  entry?: string;
   /** Write a V8 CPU profile into this directory on exit. */
   cpuProfDir?: string;
   extraFlags?: string[];
@@ -34,7 +34,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 export async function startKubelevel(opts: ServerOptions): Promise<RunningServer> {
   const args: string[] = [];
   if (opts.cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
-  if (opts.useDist) args.push(join(ROOT, 'dist/main.js'));
+  if (opts.entry) args.push(opts.entry);
   else args.push('--import', 'tsx', join(ROOT, 'src/main.ts'));
   args.push('--data-dir', opts.dataDir, '--secure-port', '0', '--bind-address', '127.0.0.1', ...(opts.extraFlags ?? []));
   const started = performance.now();

@@ -7,7 +7,13 @@
 import type { KObject } from '../apimachinery/meta.js';
 
 const DELETED = Symbol('deleted');
-type Expectation = bigint | typeof DELETED;
+interface Expectation {
+  rv: bigint | typeof DELETED;
+  at: number;
+}
+// an expectation the informer never confirms (e.g. the object came and went during a relist)
+// must not block its owner forever
+const EXPECTATION_TTL_MS = 30_000;
 
 /** Thrown by a sync that found its informer cache behind its own writes; the key is retried. */
 export class StaleCacheError extends Error {
@@ -28,11 +34,16 @@ function rvOf(obj: KObject): bigint {
 export class WriteTracker {
   /** owner key → object name → what we last did to it. */
   readonly #byOwner = new Map<string, Map<string, Expectation>>();
+  readonly #now: () => number;
 
-  #set(owner: string, name: string, e: Expectation): void {
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  #set(owner: string, name: string, rv: Expectation['rv']): void {
     let m = this.#byOwner.get(owner);
     if (!m) this.#byOwner.set(owner, (m = new Map()));
-    m.set(name, e);
+    m.set(name, { rv, at: this.#now() });
   }
 
   #clear(owner: string, name: string): void {
@@ -57,7 +68,7 @@ export class WriteTracker {
    * needed; false when someone else changed the object.
    */
   observeUpdate(owner: string, obj: KObject): boolean {
-    const e = this.#byOwner.get(owner)?.get(obj.metadata.name as string);
+    const e = this.#byOwner.get(owner)?.get(obj.metadata.name as string)?.rv;
     if (e === undefined) return false;
     // events from before our delete: the delete event follows
     if (e === DELETED) return true;
@@ -69,7 +80,7 @@ export class WriteTracker {
 
   /** An informer delete: true when we deleted it ourselves. */
   observeDelete(owner: string, obj: KObject): boolean {
-    const e = this.#byOwner.get(owner)?.get(obj.metadata.name as string);
+    const e = this.#byOwner.get(owner)?.get(obj.metadata.name as string)?.rv;
     if (e === undefined) return false;
     this.#clear(owner, obj.metadata.name as string);
     return e === DELETED;
@@ -79,7 +90,12 @@ export class WriteTracker {
   isStale(owner: string, get: (name: string) => KObject | undefined): boolean {
     const m = this.#byOwner.get(owner);
     if (!m) return false;
-    for (const [name, e] of m) {
+    const now = this.#now();
+    for (const [name, { rv: e, at }] of m) {
+      if (now - at > EXPECTATION_TTL_MS) {
+        this.#clear(owner, name);
+        continue;
+      }
       const cached = get(name);
       if (e === DELETED) {
         if (cached) return true;

@@ -21,6 +21,8 @@ import { StaleCacheError, WriteTracker } from './endpoints-write-tracker.js';
 const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
 
 export interface EndpointsControllerDeps {
+  /** Milliseconds since the epoch (expires write expectations the informer never confirms). */
+  now?: () => number;
   informers: InformerFactory;
   client: Client;
   logger: Logger;
@@ -37,7 +39,7 @@ export class EndpointsController implements Controller {
   readonly #client: Client;
   readonly #log: Logger;
   readonly #workers: number;
-  readonly #writes = new WriteTracker();
+  readonly #writes: WriteTracker;
   readonly #triggerTimes = new TriggerTimeTracker();
 
   constructor(deps: EndpointsControllerDeps) {
@@ -45,6 +47,7 @@ export class EndpointsController implements Controller {
     this.#pods = deps.informers.for('', 'pods');
     this.#endpoints = deps.informers.for('', 'endpoints');
     this.#client = deps.client;
+    this.#writes = new WriteTracker(deps.now);
     this.#log = deps.logger.child({ component: this.name });
     this.#workers = deps.workers ?? 5;
 

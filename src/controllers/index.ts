@@ -7,6 +7,13 @@ import type { InformerFactory } from './runtime/informer-factory.js';
 import type { Controller } from './runtime/controller.js';
 import { NamespaceLifecycleController } from './namespace-lifecycle.js';
 import { LoadBalancerController } from './load-balancer.js';
+import { EndpointsController } from './endpoints.js';
+import { EndpointSliceController } from './endpointslices.js';
+import { EndpointSliceMirroringController } from './endpointslice-mirroring.js';
+import { EventRecorder, EventTTL } from './event-recorder.js';
+import { NodeController } from './nodes.js';
+import { PodLifecycleController } from './pod-lifecycle.js';
+import { simulatedNodes } from './node-objects.js';
 
 export interface ControllerDeps {
   registry: Registry;
@@ -23,5 +30,14 @@ export function buildControllers(deps: ControllerDeps): Controller[] {
   controllers.push(new NamespaceLifecycleController(deps));
   // without a pool, LoadBalancer services stay <pending>, as on a cluster without a cloud
   if (deps.config.loadBalancerIPRange) controllers.push(new LoadBalancerController({ ...deps, range: deps.config.loadBalancerIPRange }));
+  controllers.push(new EndpointsController(deps));
+  controllers.push(new EndpointSliceController(deps));
+  controllers.push(new EndpointSliceMirroringController(deps));
+  // the simulated nodes: their kubelets, the scheduler, and the events they all record
+  const recorder = new EventRecorder({ events: deps.client.events, now: deps.now, log: deps.logger });
+  const nodes = simulatedNodes(deps.config.nodes, deps.config.clusterCIDRs);
+  controllers.push(new NodeController({ ...deps, recorder, nodes }));
+  controllers.push(new PodLifecycleController({ ...deps, recorder, simulatedNodes: nodes.map((n) => n.name) }));
+  controllers.push(new EventTTL({ events: deps.client.events, now: deps.now, log: deps.logger }));
   return controllers;
 }

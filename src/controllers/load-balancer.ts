@@ -95,11 +95,13 @@ export class LoadBalancerPool {
     return undefined;
   }
 
-  release(key: string): void {
+  /** Frees what `key` holds; true when it held an address. */
+  release(key: string): boolean {
     const ip = this.#byKey.get(key);
-    if (ip === undefined) return;
+    if (ip === undefined) return false;
     this.#byKey.delete(key);
     this.#byIP.delete(ip);
+    return true;
   }
 }
 
@@ -167,36 +169,53 @@ export class LoadBalancerController implements Controller {
   async sync(key: string): Promise<void> {
     const svc = this.#services.getByKey(key) as Service | undefined;
     if (!svc) {
-      this.pool.release(key);
+      this.#release(key);
       return;
     }
     if (svc.spec?.type !== 'LoadBalancer') {
-      this.pool.release(key);
+      this.#release(key);
       // the load balancer is gone with the type: EXTERNAL-IP disappears
       if (Object.keys(svc.status?.loadBalancer ?? {}).length > 0) await this.#writeStatus(svc, {});
       return;
     }
     // another implementation's service: its status is not ours to touch
     if (!isOurs(svc)) {
-      this.pool.release(key);
+      this.#release(key);
       return;
     }
     const ip = this.#assign(key, svc);
     await this.#writeStatus(svc, ip === undefined ? {} : { ingress: [{ ip, ipMode: 'VIP' }] });
   }
 
+  /** Frees `key`'s address; services still waiting for one get another look. */
+  #release(key: string): void {
+    if (this.pool.release(key)) this.#requeuePending();
+  }
+
+  #requeuePending(): void {
+    for (const svc of this.#services.list() as Service[]) {
+      const k = keyOf(svc);
+      if (isOurs(svc) && this.pool.addressOf(k) === undefined) this.#queue.add(k);
+    }
+  }
+
   /** The address `svc` should have, claimed in the pool; undefined leaves it pending. */
   #assign(key: string, svc: Service): string | undefined {
     const families = svc.spec?.ipFamilies ?? [];
     if (families.length > 0 && !families.includes(this.pool.family)) {
-      this.pool.release(key);
+      this.#release(key);
       this.#log.warn({ service: key, families, pool: this.pool.family }, 'no load balancer address of the service IP family');
       return undefined;
     }
     const wanted = svc.spec?.loadBalancerIP;
     if (wanted) {
-      if (this.pool.claim(key, wanted)) return this.pool.addressOf(key);
-      this.pool.release(key);
+      const before = this.pool.addressOf(key);
+      if (this.pool.claim(key, wanted)) {
+        // moving to the requested address frees the old one
+        if (before !== undefined && before !== this.pool.addressOf(key)) this.#requeuePending();
+        return this.pool.addressOf(key);
+      }
+      this.#release(key);
       const holder = this.pool.holderOf(wanted);
       this.#log.warn(
         { service: key, loadBalancerIP: wanted, holder },

@@ -22,7 +22,7 @@ export const KUBERNETES_FINALIZER = 'kubernetes';
 
 // while content remains the namespace is looked at again after this delay, doubling up to the cap
 const RECHECK_BASE_MS = 200;
-const RECHECK_MAX_MS = 5_000;
+const RECHECK_MAX_MS = 2_000;
 // as upstream (finalizerEstimateSeconds): the assumed wait for objects held by finalizers
 const FINALIZER_ESTIMATE_SECONDS = 15;
 const WORKERS = 2;
@@ -175,17 +175,15 @@ export class NamespaceLifecycleController implements Controller {
         if (ns && this.#namespaces.get(undefined, ns)?.metadata.deletionTimestamp) this.#queue.add(ns);
       },
     });
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const t of this.#timers.values()) clearTimeout(t);
-        this.#timers.clear();
-      },
-      { once: true },
-    );
     await Promise.all([this.#namespaces.waitForSync(), this.#pods.waitForSync()]);
     this.#log.info('namespace controller started');
-    await runWorkers(this.#queue, (key) => this.sync(key), { workers: WORKERS, log: this.#log, signal });
+    try {
+      await runWorkers(this.#queue, (key) => this.sync(key), { workers: WORKERS, log: this.#log, signal });
+    } finally {
+      // the workers return once the signal aborted: pending re-checks go with them
+      for (const t of this.#timers.values()) clearTimeout(t);
+      this.#timers.clear();
+    }
   }
 
   /** One pass over a namespace: delete its content, report, finalize once empty. Safe to repeat. */

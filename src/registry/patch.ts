@@ -13,6 +13,7 @@ import type { PatchMeta } from '../apimachinery/patch-meta.js';
 import type { RequestContext } from './resource-definition.js';
 import type { ResourceStore, WriteOptions } from './store.js';
 import { parseResourceVersion } from './store.js';
+import { applyPatch } from './apply.js';
 
 export const PATCH_TYPES = {
   json: 'application/json-patch+json',
@@ -76,18 +77,7 @@ export async function patchResource(
   subresource?: 'status',
 ): Promise<{ obj: KObject; created: boolean }> {
   const doc = parseDocument(type, raw);
-  if (type === 'apply') {
-    if (!opts.fieldManager) throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-    const existing = await rs.find(namespace, name);
-    if (!existing && subresource === undefined) {
-      const body = doc as KObject;
-      if (body?.metadata?.name !== undefined && body.metadata.name !== name) {
-        throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
-      }
-      const obj = rs.decodeBody({ ...body, metadata: { ...(body?.metadata ?? {}), name } }, opts, ctx);
-      return { obj: await rs.createDecoded(namespace, obj, ctx), created: true };
-    }
-  }
+  if (type === 'apply') return applyPatch(rs, namespace, name, doc, opts, ctx, subresource);
   const meta = rs.patchMeta();
   const expectedRV = patchResourceVersion(type, doc);
   const obj = await rs.guaranteedUpdate(

@@ -18,6 +18,12 @@ export interface RequestContext {
   now: number;
   /** Warnings to send back in `Warning` headers. */
   warnings: string[];
+  /** ?fieldManager=: the manager recorded in metadata.managedFields for this write. */
+  fieldManager?: string;
+  /** The request's User-Agent (its first `/`-separated token is the default field manager); absent for in-process writers. */
+  userAgent?: string;
+  /** Set by server-side apply: the written object's managedFields are final, the store does not track the write as an Update. */
+  fieldsApplied?: boolean;
 }
 
 /**

@@ -3,7 +3,7 @@
  * driven by its ResourceDefinition — kube's registry/generic/registry/store.go in small.
  * Storage errors become API errors here and nowhere else.
  */
-import type { KObject, KList } from '../apimachinery/meta.js';
+import type { KObject, KList, ManagedFieldsEntry } from '../apimachinery/meta.js';
 import { apiVersionOf } from '../apimachinery/meta.js';
 import type { FieldError } from '../apimachinery/field-errors.js';
 import type { PatchMeta } from '../apimachinery/patch-meta.js';
@@ -37,6 +37,7 @@ import type { RegistryClock } from './object-meta.js';
 import type { SchemaChecks } from './schema-checks.js';
 import { makeObjectFilter, type ObjectFilter, type SelectorOptions } from './filter.js';
 import type { Admission } from './admission.js';
+import { resolveManager, trackUpdate } from './managed-fields.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -252,6 +253,7 @@ export class ResourceStore {
       ...validateObjectMeta(meta, this.#metaOpts()),
       ...(this.def.strategy.validate?.(obj, ctx) ?? []),
     ]);
+    this.#trackFields(undefined, obj, meta.managedFields, ctx, undefined);
     const name = meta.name as string;
     if (ctx.dryRun) {
       const existing = await this.#deps.store.get(this.key(meta.namespace, name));
@@ -384,6 +386,7 @@ export class ResourceStore {
     strategy: UpdateStrategy<KObject> = this.def.strategy,
   ): Promise<'unchanged' | { obj: KObject; finish?: Finish }> {
     const meta = next.metadata;
+    const requestedFields = meta.managedFields;
     meta.name = prev.metadata.name;
     if (this.def.namespaced) meta.namespace = prev.metadata.namespace;
     next.apiVersion = this.apiVersion;
@@ -424,9 +427,26 @@ export class ResourceStore {
     if (this.def.hasGeneration && !deepEqualJSON(specPart(next), specPart(prev))) {
       next.metadata.generation = (prev.metadata.generation ?? 1) + 1;
     }
-    if (sameIgnoringRV(next, prev)) return 'unchanged';
+    this.#trackFields(prev, next, requestedFields, ctx, subresource);
+    if (sameIgnoringRV(next, prev) && deepEqualJSON(next.metadata.managedFields, prev.metadata.managedFields)) return 'unchanged';
     const finish = subresource === 'status' ? undefined : await this.def.hooks?.beginUpdate?.(next, prev, ctx);
     return { obj: next, finish };
+  }
+
+  /** metadata.managedFields of a write (managed-fields.ts); a server-side apply brings its own. */
+  #trackFields(prev: KObject | undefined, next: KObject, requested: ManagedFieldsEntry[] | undefined, ctx: RequestContext, subresource: 'status' | undefined): void {
+    const fields = ctx.fieldsApplied
+      ? requested
+      : trackUpdate(prev, next, requested, {
+          manager: resolveManager(ctx.fieldManager, ctx.userAgent),
+          apiVersion: this.apiVersion,
+          subresource,
+          hasStatus: this.def.statusStrategy !== undefined,
+          now: ctx.now,
+          meta: this.patchMeta(),
+        });
+    if (fields) next.metadata.managedFields = fields;
+    else delete next.metadata.managedFields;
   }
 
   /** DELETE one object. Returns what the API answers: the object, or a Success Status. */

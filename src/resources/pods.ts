@@ -3,7 +3,7 @@ import type { KObject } from '../apimachinery/meta.js';
 import { fieldErr, type FieldError } from '../apimachinery/field-errors.js';
 import { isDNS1123Label } from '../apimachinery/validation.js';
 import { badRequest, conflict } from '../apimachinery/status.js';
-import type { ResourceDefinition, ActionRequest } from '../registry/resource-definition.js';
+import type { ResourceDefinition, ActionRequest, RequestContext } from '../registry/resource-definition.js';
 import { rfc3339, deepEqualJSON } from '../registry/object-meta.js';
 import { podPrinter } from '../printers/pods.js';
 import { validatePortNumber, validateProtocol, validatePortName } from './ports.js';
@@ -142,8 +142,9 @@ function validatePod(pod: Pod): FieldError[] {
 }
 
 /** The parts of a pod spec an update may change (upstream's ValidatePodUpdate). */
-function mutableView(spec: Pod['spec']): unknown {
+function mutableView(spec: Pod['spec'], binding = false): unknown {
   const copy = structuredClone(spec ?? {}) as NonNullable<Pod['spec']>;
+  if (binding) delete copy.nodeName;
   for (const c of copy.containers ?? []) delete c.image;
   for (const c of copy.initContainers ?? []) delete c.image;
   delete copy.activeDeadlineSeconds;
@@ -156,9 +157,15 @@ function mutableView(spec: Pod['spec']): unknown {
 const POD_UPDATE_FORBIDDEN =
   'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
-function validatePodUpdate(next: Pod, prev: Pod): FieldError[] {
+/** The context pods/binding writes with: the one update allowed to set spec.nodeName (once). */
+interface BindingContext extends RequestContext {
+  podBinding?: boolean;
+}
+
+function validatePodUpdate(next: Pod, prev: Pod, ctx?: RequestContext): FieldError[] {
   const errs = validatePod(next);
-  if (!deepEqualJSON(mutableView(next.spec), mutableView(prev.spec))) errs.push(fieldErr.forbidden('spec', POD_UPDATE_FORBIDDEN));
+  const binding = (ctx as BindingContext | undefined)?.podBinding === true && !prev.spec?.nodeName;
+  if (!deepEqualJSON(mutableView(next.spec, binding), mutableView(prev.spec, binding))) errs.push(fieldErr.forbidden('spec', POD_UPDATE_FORBIDDEN));
   return errs;
 }
 
@@ -178,7 +185,7 @@ async function bind(req: ActionRequest): Promise<{ code: number; body: unknown }
       p.spec = { ...(p.spec ?? {}), nodeName: node };
       return p;
     },
-    req.ctx,
+    { ...req.ctx, podBinding: true } as BindingContext,
   );
   return { code: 201, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } };
 }

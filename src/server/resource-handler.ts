@@ -54,6 +54,8 @@ export class ResourceHandler {
     }
     const query = (req.query ?? {}) as Query;
     const ctx: RequestContext = { user, dryRun: dryRunOf(query), now: this.#deps.registry.clock.now(), warnings: [] };
+    ctx.fieldManager = q(query, 'fieldManager') || undefined;
+    ctx.userAgent = req.headers['user-agent'] ?? '';
     if (def.warning) ctx.warnings.push(def.warning);
     const sub = info.subresource;
     const custom = def.customSubresources?.find((c) => c.name === sub);

@@ -40,10 +40,47 @@ export interface WatchStreamOptions {
   now: () => number;
 }
 
+/**
+ * Encoded watch lines shared across watchers. Every watcher of one committed change gets an
+ * equal object (same resource, type, key and resourceVersion mean the same content), so the
+ * JSON is built once per event rather than once per watcher. Bounded; oldest entries go first.
+ */
+export class EncodedEventCache {
+  readonly #max: number;
+  readonly #lines = new Map<string, string>();
+
+  constructor(max = 4096) {
+    this.#max = max;
+  }
+
+  get size(): number {
+    return this.#lines.size;
+  }
+
+  /** The cached line for `key`, or `encode()`'s result, cached. */
+  lineFor(key: string, encode: () => string): string {
+    let line = this.#lines.get(key);
+    if (line === undefined) {
+      line = encode();
+      this.#lines.set(key, line);
+      if (this.#lines.size > this.#max) this.#lines.delete(this.#lines.keys().next().value as string);
+    }
+    return line;
+  }
+}
+
+/** Identity of a watch event's content: resource, type, object key and resourceVersion. */
+function eventKeyOf(rs: ResourceStore, ev: WatchEvent): string | undefined {
+  const meta = (ev.object as KObject).metadata;
+  if (meta?.resourceVersion === undefined || meta.name === undefined) return undefined;
+  return `${rs.def.group}/${rs.def.plural}|${ev.type}|${meta.namespace ?? ''}/${meta.name}|${meta.resourceVersion}`;
+}
+
 export class WatchStreams {
   readonly #registry: Registry;
   readonly #opts: WatchStreamOptions;
   readonly #open = new Set<() => void>();
+  readonly #encoded = new EncodedEventCache();
 
   constructor(registry: Registry, opts: WatchStreamOptions) {
     this.#registry = registry;
@@ -130,7 +167,12 @@ export class WatchStreams {
     const timeout = setTimeout(stop, timeoutSeconds * 1000);
     let firstTable = true;
     const encode = (ev: WatchEvent): string => {
-      if (!params.table || ev.type === 'ERROR' || ev.type === 'BOOKMARK') return JSON.stringify(ev) + '\n';
+      if (ev.type === 'ERROR' || ev.type === 'BOOKMARK') return JSON.stringify(ev) + '\n';
+      if (!params.table) {
+        const key = eventKeyOf(rs, ev);
+        const json = () => JSON.stringify(ev) + '\n';
+        return key === undefined ? json() : this.#encoded.lineFor(key, json);
+      }
       const table = buildTable(rs.def.printer, [ev.object as KObject], {
         now: this.#opts.now(),
         includeObject: params.includeObject,

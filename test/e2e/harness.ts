@@ -247,12 +247,16 @@ export function e2eSuite(name: string, fn: (env: () => E2E) => void, opts: { min
 // ---------------------------------------------------------------------------------------------
 // Output normalisation
 
+const RFC3339 = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)/g;
+const RFC1123Z = /(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d [+-]\d{4}/g;
 const AGE_CELL = /(^|  |\t)((?:\d+[ydhms])+|<invalid>)(?=  |\t|$)/g;
 
 /**
  * Makes kubectl output comparable: trailing spaces go, runs of 2+ spaces between cells become
- * exactly two (kubectl aligns columns client-side, so widths carry no server information), and
- * every cell that is a human duration (AGE, LAST SEEN…) becomes `<age>`. Leading indentation is kept.
+ * exactly two (kubectl aligns columns client-side, so widths carry no server information),
+ * every cell that is a human duration (AGE, LAST SEEN…) becomes `<age>` and every RFC 3339 or
+ * RFC 1123Z timestamp `<time>`. Leading indentation is kept up to 10 spaces (deeper indents are
+ * tabwriter continuation lines whose width depends on the widest key).
  */
 export function normalize(text: string): string {
   return text
@@ -260,6 +264,10 @@ export function normalize(text: string): string {
     .map((line) =>
       line
         .replace(/\s+$/, '')
+        // continuation lines (multi-line labels, tolerations) align to the widest key of the block
+        .replace(/^ {10,}(?=\S)/, ' '.repeat(10))
+        .replace(RFC3339, '<time>')
+        .replace(RFC1123Z, '<time>')
         .replace(/(\S) {2,}/g, '$1  ')
         .replace(AGE_CELL, '$1<age>'),
     )
@@ -317,4 +325,18 @@ export async function waitPodsReady(env: E2E, ns: string, names: string[], timeo
   const ips: string[] = [];
   for (const n of names) ips.push(await jsonpath(env, ['-n', ns, 'pod', n], '{.status.podIP}'));
   return ips;
+}
+
+/**
+ * Asserts that the normalised `expected` lines appear in the normalised output in this order (other
+ * lines may come between them): for outputs with parts the simulation cannot pin down exactly.
+ */
+export function assertLinesInOrder(actual: string, expected: string[]): void {
+  const have = normalize(actual).split('\n');
+  let at = 0;
+  for (const want of expected.map((l) => normalize(l))) {
+    const found = have.indexOf(want, at);
+    assert.ok(found >= 0, `missing line (in order) ${JSON.stringify(want)} after line ${at} of:\n${normalize(actual)}`);
+    at = found + 1;
+  }
 }

@@ -310,6 +310,8 @@ test('status subresource: only status changes through it, and main updates keep 
 
 test('a terminating namespace refuses new content with 403', async () => {
   await srv.req('post', '/api/v1/namespaces').send({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } });
+  // content held by a finalizer keeps the namespace Terminating (the namespace controller would remove it otherwise)
+  await srv.req('post', '/api/v1/namespaces/doomed/endpoints').send({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'hold', finalizers: ['example.com/hold'] } });
   const del = await srv.req('delete', '/api/v1/namespaces/doomed');
   assert.equal(del.status, 200);
   assert.equal(del.body.status.phase, 'Terminating');

@@ -10,15 +10,19 @@ import { ensureNamespaces } from '../context.js';
 import { podObject, podTemplate, serviceTemplate } from '../fixtures.js';
 import type { CreateResult, ThroughputResult } from '../protocol.js';
 
-const NS = 'bench-w';
+// Pods and Services in separate namespaces, so no Service selects the benchmark's pods: the
+// figure is the write path (plus the controllers' normal reaction to a new object), not an
+// endpoints controller matching thousands of services against thousands of pods.
+const POD_NS = 'bench-w-pods';
+const SVC_NS = 'bench-w-svc';
 const CONCURRENCY = [1, 16, 64] as const;
 
 export async function runDurableWrites(ctx: BenchContext): Promise<void> {
   const api = ctx.api();
   const load = ctx.load();
-  await ensureNamespaces(ctx, [NS]);
+  await ensureNamespaces(ctx, [POD_NS, SVC_NS]);
   // the raw baseline writes the bytes kubelevel stores for such a pod
-  const sample = await api.request('POST', `/api/v1/namespaces/${NS}/pods`, podObject('sample', { app: 'app-0' }));
+  const sample = await api.request('POST', `/api/v1/namespaces/${POD_NS}/pods`, podObject('sample', { app: 'app-0' }));
   if (sample.status !== 201) throw new Error(`sample pod: ${sample.status} ${sample.text.slice(0, 200)}`);
   const durationMs = ctx.profile === 'quick' ? 2500 : 10_000;
   const ackedPods: string[] = ['sample'];
@@ -31,7 +35,7 @@ export async function runDurableWrites(ctx: BenchContext): Promise<void> {
     rmSync(rawDir, { recursive: true, force: true });
     const pods = await load.create({
       target: ctx.server().target,
-      pathTemplate: `/api/v1/namespaces/${NS}/pods`,
+      pathTemplate: `/api/v1/namespaces/${POD_NS}/pods`,
       bodyTemplate: podTemplate(),
       namePrefix: `p${c}`,
       concurrency: c,
@@ -39,7 +43,7 @@ export async function runDurableWrites(ctx: BenchContext): Promise<void> {
     });
     const services = await load.create({
       target: ctx.server().target,
-      pathTemplate: `/api/v1/namespaces/${NS}/services`,
+      pathTemplate: `/api/v1/namespaces/${SVC_NS}/services`,
       bodyTemplate: serviceTemplate(),
       namePrefix: `s${c}`,
       concurrency: c,
@@ -65,12 +69,12 @@ export async function runDurableWrites(ctx: BenchContext): Promise<void> {
 
   const server = await ctx.restart();
   ctx.log(`restarted in ${server.readyMs.toFixed(0)} ms`);
-  const names = async (resource: string) => {
-    const list = await ctx.api().json<{ items: Array<{ metadata: { name: string } }> }>('GET', `/api/v1/namespaces/${NS}/${resource}`);
+  const names = async (resource: string, ns: string) => {
+    const list = await ctx.api().json<{ items: Array<{ metadata: { name: string } }> }>('GET', `/api/v1/namespaces/${ns}/${resource}`);
     return new Set(list.items.map((i) => i.metadata.name));
   };
-  const pods = await names('pods');
-  const services = await names('services');
+  const pods = await names('pods', POD_NS);
+  const services = await names('services', SVC_NS);
   const lostPods = ackedPods.filter((n) => !pods.has(n)).length;
   const lostServices = ackedServices.filter((n) => !services.has(n)).length;
   ctx.report.add({

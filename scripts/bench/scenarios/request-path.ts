@@ -83,12 +83,13 @@ function addRows(ctx: BenchContext, what: string, k: ThroughputResult, b: Throug
   });
 }
 
-interface Baseline {
+export interface Baseline {
   target: Target;
   stop(): Promise<void>;
 }
 
-async function startBaseline(dataDir: string, routes: Record<string, string>): Promise<Baseline> {
+/** Fork the bare Fastify baseline with kubelevel's serving certificate from `dataDir`. */
+export async function startBaseline(dataDir: string, routes: Record<string, string>): Promise<Baseline> {
   const pki = join(dataDir, 'pki');
   const setup: BaselineSetup = {
     certPem: readFileSync(join(pki, 'apiserver.crt'), 'utf8'),

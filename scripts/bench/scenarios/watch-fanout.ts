@@ -131,7 +131,11 @@ export async function runWatchFanout(ctx: BenchContext): Promise<void> {
     value: writes.perSec,
     unit: '/s',
     baseline: ratePerSec,
-    note: writes.errors > 0 ? `${writes.errors} write errors: ${writes.errorSamples[0]}` : `write p99 ${writes.latency.p99.toFixed(1)} ms`,
+    note: [
+      `write p50 ${writes.latency.p50.toFixed(1)} ms, p99 ${writes.latency.p99.toFixed(1)} ms`,
+      ...(writes.skipped > 0 ? [`${writes.skipped} not sent (64 in flight)`] : []),
+      ...(writes.errors > 0 ? [`${writes.errors} errors: ${writes.errorSamples[0]?.slice(0, 120)}`] : []),
+    ].join('; '),
   });
   ctx.report.add({
     scenario,
@@ -166,7 +170,7 @@ export async function runWatchFanout(ctx: BenchContext): Promise<void> {
     ratePerSec,
     durationMs,
     openMs,
-    writes: { count: writes.count, errors: writes.errors, errorSamples: writes.errorSamples, latency: writes.latency },
+    writes: { count: writes.count, skipped: writes.skipped, errors: writes.errors, errorSamples: writes.errorSamples, latency: writes.latency },
     latencyFromAck: ack,
     latencyFromSend: send,
     missed,

@@ -1,4 +1,5 @@
 /** Starts the shared informers and every controller; stops them all on close. */
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Controller } from './controller.js';
 import type { InformerFactory } from './informer-factory.js';
@@ -16,6 +17,8 @@ export class ControllerManager {
   /** Starts everything; resolves once the informers have synced. */
   async start(): Promise<void> {
     const signal = this.#abort.signal;
+    // every informer loop and every worker pool listens for the abort: more than node's default of 10
+    setMaxListeners(0, signal);
     for (const c of this.controllers) {
       this.#running.push(
         c.run(signal).catch((err) => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStorageConformance } from '../conformance.js';
-import type { StoreEvent } from '../storage.js';
+import { ConflictError, KeyExistsError, KeyNotFoundError, type StoreEvent } from '../storage.js';
 import { openLevelStore } from './level-store.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kubelevel-store-'));
@@ -108,5 +108,34 @@ test('background compaction keeps the window, on disk too', async () => {
     assert.equal(reopened.count('/registry/pods/'), 30);
   } finally {
     await reopened.close();
+  }
+});
+
+test('a write that loses to one not yet durable fails only once the winner is visible to get', async () => {
+  const store = await openLevelStore({ path: freshDir() });
+  try {
+    const v1 = await store.create(POD('a'), { n: 1 });
+    const winner = store.update(POD('a'), { n: 2 }, v1.modRevision);
+    const lostUpdate = store.update(POD('a'), { n: 3 }, v1.modRevision);
+    const lostDelete = store.delete(POD('a'), v1.modRevision);
+    await assert.rejects(lostUpdate, ConflictError);
+    const seen = await store.get(POD('a'));
+    assert.equal(seen?.modRevision, (await winner).modRevision);
+    assert.deepEqual(seen?.value, { n: 2 });
+    await assert.rejects(lostDelete, ConflictError);
+
+    const created = store.create(POD('b'), { n: 1 });
+    const duplicate = store.create(POD('b'), { n: 2 });
+    await assert.rejects(duplicate, KeyExistsError);
+    assert.deepEqual((await store.get(POD('b')))?.value, { n: 1 });
+    await created;
+
+    const deleted = store.delete(POD('b'));
+    const updateGone = store.update(POD('b'), { n: 3 });
+    await assert.rejects(updateGone, KeyNotFoundError);
+    assert.equal(await store.get(POD('b')), undefined);
+    await deleted;
+  } finally {
+    await store.close();
   }
 });

@@ -57,6 +57,8 @@ export interface LevelStoreOptions {
   maxWatcherBuffer?: number;
 }
 
+const noop = (): void => undefined;
+
 export const DEFAULT_COMPACTION_WINDOW = 100_000;
 export const DEFAULT_COMPACTION_INTERVAL_MS = 60_000;
 export const DEFAULT_MAX_WATCHER_BUFFER = 10_000;
@@ -91,6 +93,8 @@ export async function openLevelStore(opts: LevelStoreOptions): Promise<LevelStor
 interface PendingState {
   kv: KeyValue | undefined;
   revision: Revision;
+  /** Settles once the write is durable (or failed); never rejects. */
+  settled: Promise<void>;
 }
 
 export class LevelStore implements Store {
@@ -189,20 +193,26 @@ export class LevelStore implements Store {
 
   async create<T>(key: string, value: T): Promise<KeyValue<T>> {
     this.#assertWritable();
-    const prev = this.#latest(key);
-    if (prev) throw new KeyExistsError(key);
+    if (this.#latest(key)) {
+      // as for a lost CAS: report the conflict once the existing key is visible to readers
+      const err = new KeyExistsError(key);
+      const pending = this.#pending.get(key);
+      return pending ? pending.settled.then(() => Promise.reject(err)) : Promise.reject(err);
+    }
     return this.#write<T>(key, value, undefined);
   }
 
   async update<T>(key: string, value: T, expected?: Revision): Promise<KeyValue<T>> {
     this.#assertWritable();
     const prev = this.#checkExpected(key, expected);
+    if (prev instanceof Promise) return prev;
     return this.#write<T>(key, value, prev);
   }
 
   async delete<T = unknown>(key: string, expected?: Revision): Promise<KeyValue<T>> {
     this.#assertWritable();
     const prev = this.#checkExpected(key, expected);
+    if (prev instanceof Promise) return prev;
     const revision = ++this.#lastAssigned;
     const event = makeEvent('delete', key, revision, prev.createRevision, undefined, prev.value);
     const entry: HistoryEntry = { event, prevModRevision: prev.modRevision };
@@ -263,13 +273,21 @@ export class LevelStore implements Store {
     return pending ? pending.kv : this.#index.get(key);
   }
 
-  #checkExpected(key: string, expected: Revision | undefined): KeyValue {
+  /**
+   * The CAS check, against pending writes. When it fails because of a write readers cannot see
+   * yet, the error waits until that write is durable: a caller that re-reads after a conflict
+   * (GuaranteedUpdate) then sees the state it lost to instead of spinning on the stale one.
+   * Success stays synchronous, so revisions are still decided in call order.
+   */
+  #checkExpected(key: string, expected: Revision | undefined): KeyValue | Promise<never> {
     const prev = this.#latest(key);
-    if (!prev) throw new KeyNotFoundError(key);
-    if (expected !== undefined && prev.modRevision !== expected) {
-      throw new ConflictError(key, expected, prev.modRevision);
-    }
-    return prev;
+    let err: KeyNotFoundError | ConflictError | undefined;
+    if (!prev) err = new KeyNotFoundError(key);
+    else if (expected !== undefined && prev.modRevision !== expected) err = new ConflictError(key, expected, prev.modRevision);
+    if (err === undefined) return prev!;
+    const pending = this.#pending.get(key);
+    const failure = err;
+    return pending ? pending.settled.then(() => Promise.reject(failure)) : Promise.reject(failure);
   }
 
   /** Create (prev undefined) or update `key`; runs synchronously up to the enqueue. */
@@ -298,8 +316,9 @@ export class LevelStore implements Store {
 
   #enqueue(key: string, kv: KeyValue | undefined, entry: HistoryEntry, ops: BatchOp[]): Promise<void> {
     const revision = entry.event.revision;
-    this.#pending.set(key, { kv, revision });
-    return this.#queue.enqueue(ops, () => this.#applyDurable(key, kv, entry));
+    const durable = this.#queue.enqueue(ops, () => this.#applyDurable(key, kv, entry));
+    this.#pending.set(key, { kv, revision, settled: durable.then(noop, noop) });
+    return durable;
   }
 
   /** A write became durable: move it from pending to committed and tell the watchers. */
