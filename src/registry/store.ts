@@ -35,6 +35,7 @@ import type { DeleteOptions, Finish, RequestContext, ResourceDefinition, UpdateS
 import { deepCopy, rfc3339, sameIgnoringRV, specPart, withResourceVersion, deepEqualJSON } from './object-meta.js';
 import type { RegistryClock } from './object-meta.js';
 import type { SchemaChecks } from './schema-checks.js';
+import { canonicalOrder, copyStored, encodeWithRV } from './encoding.js';
 import { makeObjectFilter, type ObjectFilter, type SelectorOptions } from './filter.js';
 import type { Admission } from './admission.js';
 import { resolveManager, trackUpdate } from './managed-fields.js';
@@ -56,6 +57,8 @@ export interface ListOptions extends SelectorOptions {
 export interface ListResponse {
   list: KList;
   revision: Revision;
+  /** The list as JSON, built from the stored objects' cached encodings. */
+  encode(): string;
 }
 
 // as kube-apiserver (RetryGenerateName): a generated name that collides is retried
@@ -114,6 +117,13 @@ export class ResourceStore {
     return this.present(kv);
   }
 
+  /** GET as JSON text, from the stored object's cached encoding. */
+  async getEncoded(namespace: string | undefined, name: string): Promise<string> {
+    const kv = await this.#deps.store.get<KObject>(this.key(namespace, name));
+    if (!kv) throw notFound(this.#gr, name);
+    return encodeWithRV(kv.value, kv.modRevision);
+  }
+
   /** The stored key-value, or undefined (no 404). */
   async find(namespace: string | undefined, name: string): Promise<KeyValue<KObject> | undefined> {
     return this.#deps.store.get<KObject>(this.key(namespace, name));
@@ -167,6 +177,7 @@ export class ResourceStore {
       throw err;
     }
     const items = result.items.map((kv) => this.present(kv));
+    const encodeItems = () => result.items.map((kv) => encodeWithRV(kv.value as KObject, kv.modRevision));
     const meta: KList['metadata'] = { resourceVersion: String(result.revision) };
     if (result.nextKey !== undefined) {
       meta.continue = encodeContinue(result.revision, result.nextKey.slice(resourcePrefix(this.def).length));
@@ -175,6 +186,7 @@ export class ResourceStore {
     return {
       list: { kind: `${this.def.kind}List`, apiVersion: this.apiVersion, metadata: meta, items },
       revision: result.revision,
+      encode: () => `{"kind":${JSON.stringify(`${this.def.kind}List`)},"apiVersion":${JSON.stringify(this.apiVersion)},"metadata":${JSON.stringify(meta)},"items":[${encodeItems().join(',')}]}`,
     };
   }
 
@@ -265,7 +277,7 @@ export class ResourceStore {
       return obj;
     }
     try {
-      const kv = await this.#deps.store.create(this.key(meta.namespace, name), obj);
+      const kv = await this.#deps.store.create(this.key(meta.namespace, name), canonicalOrder(obj));
       finish?.(true);
       return this.present(kv);
     } catch (err) {
@@ -330,7 +342,7 @@ export class ResourceStore {
       if (!current) throw notFound(this.#gr, name);
       if (opts.expectedRV !== undefined && opts.expectedRV !== current.modRevision) throw conflict(this.#gr, name);
       const prev = this.present(current);
-      const next = await tryUpdate(deepCopy(prev));
+      const next = await tryUpdate(withResourceVersion(copyStored(current.value), current.modRevision));
       const prepared = await this.#prepareUpdate(next, prev, ctx, opts.subresource, opts.strategy);
       if (prepared === 'unchanged') return prev;
       if (ctx.dryRun) {
@@ -374,7 +386,7 @@ export class ResourceStore {
     }
     const stored = { ...obj, metadata: { ...meta } };
     delete stored.metadata.resourceVersion;
-    return this.#deps.store.update(key, stored, expected);
+    return this.#deps.store.update(key, canonicalOrder(stored), expected);
   }
 
   async #prepareUpdate(
@@ -479,7 +491,7 @@ export class ResourceStore {
           if (ctx.dryRun) return { obj: plan.obj, deleted: false, response: plan.obj };
           const stored = { ...plan.obj, metadata: { ...plan.obj.metadata } };
           delete stored.metadata.resourceVersion;
-          const kv = await this.#deps.store.update(key, stored, current.modRevision);
+          const kv = await this.#deps.store.update(key, canonicalOrder(stored), current.modRevision);
           const updated = this.present(kv);
           return { obj: updated, deleted: false, response: updated };
         }

@@ -76,10 +76,11 @@ export class ResourceHandler {
     const writeOpts = { fieldManager: q(query, 'fieldManager'), fieldValidation: fieldValidationOf(query) };
     const ns = def.namespaced ? info.namespace : undefined;
 
-    const send = (code: number, body: unknown) => {
+    const sendText = (code: number, text: string) => {
       for (const w of ctx.warnings) reply.header('Warning', `299 - ${JSON.stringify(w)}`);
-      return reply.code(code).type('application/json').send(JSON.stringify(body));
+      return reply.code(code).type('application/json').send(text);
     };
+    const send = (code: number, body: unknown) => sendText(code, JSON.stringify(body));
 
     if (def.createOnly) {
       if (method !== 'POST' || info.name !== undefined) throw methodNotSupported({ group: def.group, resource: def.plural }, method.toLowerCase());
@@ -106,7 +107,7 @@ export class ResourceHandler {
       }
       switch (method) {
         case 'GET': {
-          const { list } = await rs.list(ns, {
+          const { list, encode } = await rs.list(ns, {
             ...this.#selectors(query),
             limit: qInt(query, 'limit'),
             continue: q(query, 'continue'),
@@ -116,7 +117,7 @@ export class ResourceHandler {
           if (wantsTable(req.headers.accept)) {
             return send(200, this.#table(rs, list.items, query, ctx, list.metadata));
           }
-          return send(200, list);
+          return sendText(200, encode());
         }
         case 'POST': {
           const body = decodeObjectBody(req.headers['content-type'], req.body as Buffer | undefined);
@@ -136,9 +137,9 @@ export class ResourceHandler {
     const name = info.name;
     switch (method) {
       case 'GET': {
+        if (!wantsTable(req.headers.accept)) return sendText(200, await rs.getEncoded(ns, name));
         const obj = await rs.get(ns, name);
-        if (wantsTable(req.headers.accept)) return send(200, this.#table(rs, [obj], query, ctx, { resourceVersion: obj.metadata.resourceVersion }));
-        return send(200, obj);
+        return send(200, this.#table(rs, [obj], query, ctx, { resourceVersion: obj.metadata.resourceVersion }));
       }
       case 'PUT': {
         const body = decodeObjectBody(req.headers['content-type'], req.body as Buffer | undefined);

@@ -98,6 +98,28 @@ e2eSuite('foundation', (env) => {
     assert.equal(gone.stderr, 'Error from server (NotFound): services "bad" not found\n', 'nothing was written');
   });
 
+  test('unknown fields: Strict refuses (400), --validate=warn drops them with a warning', async () => {
+    const e = env();
+    e.file('unknown.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: unknown\nspec:\n  foo: 1\n  ports:\n  - port: 80\n');
+    const strict = await e.run(['create', '-f', 'unknown.yaml']);
+    assert.equal(strict.code, 1);
+    assert.equal(
+      strict.stderr,
+      'Error from server (BadRequest): error when creating "unknown.yaml": Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.foo"\n',
+    );
+    const warn = await e.run(['create', '-f', 'unknown.yaml', '--validate=warn']);
+    assert.equal(warn.code, 0, warn.stderr);
+    assert.equal(warn.stdout, 'service/unknown created\n');
+    assert.equal(warn.stderr, 'Warning: unknown field "spec.foo"\n');
+    await e.ok(['delete', 'svc', 'unknown']);
+  });
+
+  test('the system namespaces cannot be deleted', async () => {
+    const r = await env().run(['delete', 'ns', 'default']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'Error from server (Forbidden): namespaces "default" is forbidden: this namespace may not be deleted\n');
+  });
+
   test('several causes are listed one per line under a header', async () => {
     const e = env();
     e.file(

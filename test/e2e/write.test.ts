@@ -106,6 +106,25 @@ e2eSuite('kubectl writes', (env) => {
 
   });
 
+  test('immutable fields: the ClusterIP, and a pod spec', async () => {
+    const e = env();
+    // kube-apiserver first copies a changed clusterIP into clusterIPs (an "old client" update), then
+    // refuses the change of clusterIPs[0]
+    const ip = await e.run(['patch', 'svc', 'web', '-n', NS, '-p', '{"spec":{"clusterIP":"10.96.0.50"}}']);
+    assert.equal(ip.code, 1);
+    assert.match(ip.stderr, /^The Service "web" is invalid: spec\.clusterIPs\[0\]: Invalid value: .*10\.96\.0\.50.*: may not change once set\n$/);
+    e.file('imm.yaml', podYaml({ name: 'imm', namespace: NS, labels: { app: 'imm' } }));
+    await e.ok(['create', '-f', 'imm.yaml']);
+    const pod = await e.run(['patch', 'pod', 'imm', '-n', NS, '-p', '{"spec":{"containers":[{"name":"app","ports":[{"containerPort":81}]}]}}']);
+    assert.equal(pod.code, 1);
+    assert.match(
+      pod.stderr,
+      /^The Pod "imm" is invalid: spec: Forbidden: pod updates may not change fields other than `spec\.containers\[\*\]\.image`,/,
+    );
+    assertOutput(await e.ok(['patch', 'pod', 'imm', '-n', NS, '-p', '{"spec":{"containers":[{"name":"app","image":"nginx:1.27"}]}}']), 'pod/imm patched\n');
+    await e.ok(['delete', 'pod', 'imm', '-n', NS, '--wait=false']);
+  });
+
   test('label and annotate, with --overwrite and key-', async () => {
     const e = env();
     assertOutput(await e.ok(['label', 'svc', 'web', '-n', NS, 'env=prod']), 'service/web labeled\n');

@@ -16,7 +16,8 @@ const pod = (name: string, labels: Record<string, string> = {}, extra: Record<st
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name, labels },
-  spec: { containers: [{ name: 'c', image: 'nginx:1.25', ports: [{ containerPort: 80 }] }] },
+  // a scheduler nobody runs: the simulated node leaves these pods Pending, so tests see only their own writes
+  spec: { schedulerName: 'test-scheduler', containers: [{ name: 'c', image: 'nginx:1.25', ports: [{ containerPort: 80 }] }] },
   ...extra,
 });
 
@@ -63,12 +64,17 @@ test('create applies kube defaults and system metadata; get returns the same obj
   assert.equal(p.spec.restartPolicy, 'Always');
   assert.equal(p.spec.dnsPolicy, 'ClusterFirst');
   assert.equal(p.spec.terminationGracePeriodSeconds, 30);
-  assert.equal(p.spec.schedulerName, 'default-scheduler');
+  assert.equal(p.spec.schedulerName, 'test-scheduler');
   assert.equal(p.spec.containers[0].imagePullPolicy, 'IfNotPresent');
   assert.equal(p.spec.containers[0].terminationMessagePath, '/dev/termination-log');
   assert.equal(p.spec.containers[0].ports[0].protocol, 'TCP');
   assert.equal(p.status.phase, 'Pending');
   assert.equal(p.status.qosClass, 'BestEffort');
+  const plain = await srv.req('post', '/api/v1/namespaces/default/pods').send({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'plain' }, spec: { containers: [{ name: 'c', image: 'nginx' }] },
+  });
+  assert.equal(plain.body.spec.schedulerName, 'default-scheduler');
+  assert.equal(plain.body.spec.containers[0].imagePullPolicy, 'Always', 'untagged images are pulled Always');
   const got = await srv.req('get', '/api/v1/namespaces/default/pods/web-1');
   assert.equal(got.status, 200);
   assert.equal(got.body.metadata.uid, p.metadata.uid);
