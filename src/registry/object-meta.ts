@@ -1,6 +1,5 @@
 /** System metadata the registry owns: uid, timestamps, generateName, and deep copies. */
 import type { KObject } from '../apimachinery/meta.js';
-import { isDeepStrictEqual } from 'node:util';
 
 /** Injected sources of time and randomness, so tests are deterministic. */
 export interface RegistryClock {
@@ -33,7 +32,8 @@ export function rfc3339(ms: number): string {
 
 /** A mutable deep copy of a (possibly frozen) JSON object. */
 export function deepCopy<T>(v: T): T {
-  return structuredClone(v) as T;
+  // JSON values only: a JSON round trip is several times faster than structuredClone
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
 /** The object as served: resourceVersion from the store's modRevision (shallow copy). */
@@ -51,11 +51,31 @@ export function specPart(obj: KObject): Record<string, unknown> {
   return rest;
 }
 
-export function sameIgnoringRV(a: KObject, b: KObject): boolean {
-  const strip = (o: KObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined } });
-  return isDeepStrictEqual(JSON.parse(JSON.stringify(strip(a))), JSON.parse(JSON.stringify(strip(b))));
+/** Equality of JSON values; keys whose value is undefined count as absent (as in JSON). */
+export function deepEqualJSON(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqualJSON(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let na = 0;
+  for (const k in ao) {
+    if (ao[k] === undefined) continue;
+    na++;
+    if (!deepEqualJSON(ao[k], bo[k])) return false;
+  }
+  let nb = 0;
+  for (const k in bo) if (bo[k] !== undefined) nb++;
+  return na === nb;
 }
 
-export function deepEqualJSON(a: unknown, b: unknown): boolean {
-  return isDeepStrictEqual(a, b);
+/** Same object apart from resourceVersion and managedFields: a write of it is a no-op. */
+export function sameIgnoringRV(a: KObject, b: KObject): boolean {
+  const strip = (o: KObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined } });
+  return deepEqualJSON(strip(a), strip(b));
 }

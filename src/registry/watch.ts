@@ -22,6 +22,8 @@ export interface ResourceWatch extends AsyncIterable<WatchEvent> {
   stop(): void;
 }
 
+const SERVED = new WeakMap<StoreEvent, KObject>();
+
 // per-watcher buffer before a stalled client is cut off (it re-watches from its last RV)
 const MAX_WATCHER_BUFFER = 10_000;
 
@@ -71,14 +73,21 @@ export function watchResource(rs: ResourceStore, store: Store, namespace: string
   }
 
   function translate(ev: StoreEvent): WatchEvent | undefined {
+    // every watcher of an event shares one served object
+    let served = SERVED.get(ev);
+    if (!served) {
+      const base = (ev.type === 'delete' ? ev.prevValue : ev.value) as KObject;
+      served = Object.freeze(withResourceVersion(base, ev.revision));
+      SERVED.set(ev, served);
+    }
     const cur = ev.value as KObject | undefined;
     const prev = ev.prevValue as KObject | undefined;
     const curMatches = cur !== undefined && filter.matches(cur);
     const prevMatches = prev !== undefined && filter.matches(prev);
     if (ev.type === 'delete') {
-      return prevMatches ? { type: 'DELETED', object: withResourceVersion(prev as KObject, ev.revision) } : undefined;
+      return prevMatches ? { type: 'DELETED', object: served } : undefined;
     }
-    const obj = withResourceVersion(cur as KObject, ev.revision);
+    const obj = served;
     if (curMatches && prevMatches) return { type: 'MODIFIED', object: obj };
     if (curMatches) return { type: 'ADDED', object: obj };
     if (prevMatches) return { type: 'DELETED', object: obj };
