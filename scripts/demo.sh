@@ -224,7 +224,20 @@ spec:
     protocol: UDP
     port: 53
 EOF
-sed '/name: dns-udp/d' multi.yaml | sed 's/name: dns$/name: dns-unnamed/' >multi-unnamed.yaml
+cat >multi-unnamed.yaml <<'EOF'
+apiVersion: v1
+kind: Service
+metadata:
+  name: dns-unnamed
+spec:
+  selector: {app: dns}
+  ports:
+  - name: dns-tcp
+    protocol: TCP
+    port: 53
+  - protocol: UDP
+    port: 53
+EOF
 run apply -f multi.yaml
 run get svc dns
 show multi-unnamed.yaml
@@ -302,7 +315,7 @@ run patch pod myapp-1 --subresource=status -p "{\"status\":{\"conditions\":[{\"t
 until_out "a not-ready address" "1" get endpoints sticky -o go-template='{{len (index .subsets 0).notReadyAddresses}}'
 run describe endpoints sticky
 run patch pod myapp-1 --subresource=status -p "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"$NOW\"}]}}"
-until_out "the address to be ready again" "1" get endpoints sticky -o go-template='{{len (index .subsets 0).addresses}}'
+until_out "both addresses to be ready again" "2" get endpoints sticky -o go-template='{{len (index .subsets 0).addresses}}'
 run get endpoints sticky
 
 # --- 12. clean up ------------------------------------------------------------------------------

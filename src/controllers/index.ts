@@ -33,10 +33,14 @@ export function buildControllers(deps: ControllerDeps): Controller[] {
   controllers.push(new EndpointsController(deps));
   controllers.push(new EndpointSliceController(deps));
   controllers.push(new EndpointSliceMirroringController(deps));
-  // the simulated nodes: their kubelets, the scheduler, and the events they all record
+  // the simulated nodes: their kubelets, the scheduler, and the events they all record;
+  // --nodes 0 turns the simulation off (pods stay as written, as on a cluster without a scheduler)
   const recorder = new EventRecorder({ events: deps.client.events, now: deps.now, log: deps.logger });
-  const nodes = simulatedNodes(deps.config.nodes, deps.config.clusterCIDRs);
-  void NodeController; void PodLifecycleController; void recorder; void nodes;
+  if (deps.config.nodes > 0) {
+    const nodes = simulatedNodes(deps.config.nodes, deps.config.clusterCIDRs);
+    controllers.push(new NodeController({ ...deps, recorder, nodes }));
+    controllers.push(new PodLifecycleController({ ...deps, recorder, simulatedNodes: nodes.map((n) => n.name) }));
+  }
   controllers.push(new EventTTL({ events: deps.client.events, now: deps.now, log: deps.logger }));
   return controllers;
 }

@@ -17,6 +17,8 @@ test('simulated nodes: stable names, kind-like addresses, one podCIDR per cluste
     ],
   );
   assert.equal(simulatedNodes(300, ['10.244.0.0/16'])[299]!.internalIP, '172.18.1.45');
+  // a cluster CIDR narrower than /24 goes whole to the first node; the others get none
+  assert.deepEqual(simulatedNodes(2, ['10.244.0.0/29']).map((n) => n.podCIDRs), [['10.244.0.0/29'], []]);
 });
 
 test('registeredNode carries labels, podCIDR and a Ready status', () => {

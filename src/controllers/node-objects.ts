@@ -45,6 +45,12 @@ export interface NodeObject extends KObject {
   };
 }
 
+/** The node mask for a cluster CIDR; a cluster CIDR narrower than that is given whole to the first node. */
+function nodeMask(clusterCIDR: string): number {
+  const prefix = Number(clusterCIDR.slice(clusterCIDR.indexOf('/') + 1));
+  return Math.max(prefix, clusterCIDR.includes(':') ? NODE_CIDR_MASK.IPv6 : NODE_CIDR_MASK.IPv4);
+}
+
 export function simulatedNodeName(index: number): string {
   return `${NODE_NAME_PREFIX}${index + 1}`;
 }
@@ -58,7 +64,7 @@ export function simulatedNodes(count: number, clusterCIDRs: readonly string[]): 
       index,
       internalIP: `172.18.${Math.floor(host / 256)}.${host % 256}`,
       podCIDRs: clusterCIDRs
-        .map((cidr) => nthSubnet(cidr, cidr.includes(':') ? NODE_CIDR_MASK.IPv6 : NODE_CIDR_MASK.IPv4, index))
+        .map((cidr) => nthSubnet(cidr, nodeMask(cidr), index))
         .filter((c): c is string => c !== undefined),
     };
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ErrFull } from '../allocators/allocator-errors.js';
 import { PodIPAllocator, cidrContains, nthSubnet } from './pod-ips.js';
 
-test('allocate hands out the lowest free address, skipping network and gateway', () => {
+test('allocate hands out addresses in order, skipping network and gateway', () => {
   const a = new PodIPAllocator();
   assert.equal(a.allocate('10.244.0.0/24', 'default/a'), '10.244.0.2');
   assert.equal(a.allocate('10.244.0.0/24', 'default/b'), '10.244.0.3');
@@ -13,30 +13,29 @@ test('allocate hands out the lowest free address, skipping network and gateway',
   assert.equal(a.size, 3);
 });
 
-test('a released address is reused by the next allocation', () => {
+test('round-robin as host-local IPAM: a freed address comes back only after the range wraps', () => {
   const a = new PodIPAllocator();
-  a.allocate('10.244.0.0/24', 'a');
-  a.allocate('10.244.0.0/24', 'b');
-  assert.deepEqual(a.release('a'), ['10.244.0.2']);
-  assert.deepEqual(a.release('a'), []);
-  assert.equal(a.allocate('10.244.0.0/24', 'c'), '10.244.0.2');
+  // /29: .0 network, .1 gateway, .7 broadcast → .2-.6
+  const got = Array.from({ length: 4 }, (_, i) => a.allocate('10.0.0.0/29', `p${i}`));
+  assert.deepEqual(got, ['10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5']);
+  assert.deepEqual(a.release('p0'), ['10.0.0.2']);
+  assert.deepEqual(a.release('p0'), []);
+  assert.equal(a.allocate('10.0.0.0/29', 'p4'), '10.0.0.6');
+  assert.equal(a.allocate('10.0.0.0/29', 'p5'), '10.0.0.2');
+  assert.throws(() => a.allocate('10.0.0.0/29', 'p6'), ErrFull);
+  a.release('p2');
+  assert.equal(a.allocate('10.0.0.0/29', 'p6'), '10.0.0.4');
 });
 
-test('reserve rebuilds state: reserved addresses are skipped; a conflicting owner is refused', () => {
+test('reserve rebuilds state: reserved addresses are skipped, the cursor resumes after the highest; a conflicting owner is refused', () => {
   const a = new PodIPAllocator();
   assert.equal(a.reserve('10.244.0.2', 'x'), true);
   assert.equal(a.reserve('10.244.0.2', 'x'), true);
   assert.equal(a.reserve('10.244.0.2', 'y'), false);
   assert.equal(a.reserve('not-an-ip', 'y'), false);
-  assert.equal(a.allocate('10.244.0.0/24', 'z'), '10.244.0.3');
-});
-
-test('a full range throws ErrFull; IPv4 broadcast is never used', () => {
-  const a = new PodIPAllocator();
-  // /29: .0 network, .1 gateway, .7 broadcast → .2-.6
-  const got = Array.from({ length: 5 }, (_, i) => a.allocate('10.0.0.0/29', `p${i}`));
-  assert.deepEqual(got, ['10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5', '10.0.0.6']);
-  assert.throws(() => a.allocate('10.0.0.0/29', 'p5'), ErrFull);
+  assert.equal(a.reserve('10.244.0.9', 'y'), true);
+  assert.equal(a.reserve('10.244.1.50', 'other-node'), true);
+  assert.equal(a.allocate('10.244.0.0/24', 'z'), '10.244.0.10');
 });
 
 test('IPv6 ranges allocate canonical addresses', () => {
@@ -44,6 +43,7 @@ test('IPv6 ranges allocate canonical addresses', () => {
   assert.equal(a.allocate('fd00:10:244::/64', 'a'), 'fd00:10:244::2');
   assert.equal(a.reserve('fd00:10:244:0:0:0:0:3', 'b'), true);
   assert.equal(a.allocate('fd00:10:244::/64', 'c'), 'fd00:10:244::4');
+  assert.equal(a.allocate('10.244.0.0/24', 'd'), '10.244.0.2');
 });
 
 test('nthSubnet and cidrContains', () => {

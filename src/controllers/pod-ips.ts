@@ -1,15 +1,16 @@
 /**
- * Pod IP allocation from the nodes' podCIDRs, as a host-local CNI IPAM would do it, except that
- * the lowest free address is handed out (so a freed IP is reused by the next pod). The network
- * address, the gateway (network + 1, the node's bridge) and the IPv4 broadcast address are never
- * handed out. The state is in memory only: the pod lifecycle controller rebuilds it from the
- * stored pods (`reserve`) before it allocates anything.
+ * Pod IP allocation from the nodes' podCIDRs, as the host-local CNI IPAM (kind's kindnet) does
+ * it: round-robin, continuing after the last address handed out in that range, so a freed IP is
+ * reused only after the range wraps around. The network address, the gateway (network + 1, the
+ * node's bridge) and the IPv4 broadcast address are never handed out. The state is in memory
+ * only: the pod lifecycle controller rebuilds it from the stored pods (`reserve`) before it
+ * allocates anything, and the round-robin cursor then resumes after the highest address in use.
  */
 import { ErrFull } from '../allocators/allocator-errors.js';
 import { formatIP, parseIP, parseRange, type IPRange } from '../allocators/ip-allocator.js';
 
 // scanning an IPv6 /64 address by address is fine while pods are few; give up well before that hurts
-const MAX_SCAN = 1 << 20;
+const MAX_SCAN = 1n << 20n;
 
 export class PodIPAllocator {
   /** ip → owner */
@@ -17,18 +18,24 @@ export class PodIPAllocator {
   /** owner → ips, in allocation order */
   readonly #ips = new Map<string, string[]>();
   readonly #ranges = new Map<string, IPRange>();
+  /** range → offset of the address last handed out */
+  readonly #cursors = new Map<string, bigint>();
 
-  /** The lowest free address of `cidr` for `owner`. Throws ErrFull when none is left. */
+  /** The next free address of `cidr` after the last one handed out, for `owner`. Throws ErrFull when none is left. */
   allocate(cidr: string, owner: string): string {
     const range = this.#range(cidr);
-    const hostBits = BigInt(range.bits - range.prefix);
-    const size = 1n << hostBits;
+    const size = 1n << BigInt(range.bits - range.prefix);
+    const first = 2n;
     const last = range.family === 'IPv4' ? size - 2n : size - 1n;
-    let scanned = 0;
-    for (let offset = 2n; offset <= last && scanned < MAX_SCAN; offset++, scanned++) {
+    if (last < first) throw new ErrFull('IP', range.cidr);
+    let offset = this.#cursors.get(range.cidr) ?? this.#highestUsed(range) ?? first - 1n;
+    const count = last - first + 1n;
+    for (let i = 0n; i < count && i < MAX_SCAN; i++) {
+      offset = offset >= last || offset < first ? first : offset + 1n;
       const ip = formatIP(range.network + offset, range.family);
       if (this.#owners.has(ip)) continue;
       this.#add(ip, owner);
+      this.#cursors.set(range.cidr, offset);
       return ip;
     }
     throw new ErrFull('IP', range.cidr);
@@ -71,6 +78,18 @@ export class PodIPAllocator {
     const list = this.#ips.get(owner);
     if (list) list.push(ip);
     else this.#ips.set(owner, [ip]);
+  }
+
+  /** Offset of the highest address in use inside `range` (where the cursor resumes after a rebuild). */
+  #highestUsed(range: IPRange): bigint | undefined {
+    let highest: bigint | undefined;
+    for (const ip of this.#owners.keys()) {
+      const parsed = parseIP(ip);
+      if (!parsed || parsed.family !== range.family) continue;
+      const offset = parsed.value - range.network;
+      if (offset >= 0n && offset < 1n << BigInt(range.bits - range.prefix) && (highest === undefined || offset > highest)) highest = offset;
+    }
+    return highest;
   }
 
   #range(cidr: string): IPRange {

@@ -345,10 +345,12 @@ subsets:
     await e.ok(['apply', '-f', 'ready.yaml']);
     const [podIP] = await waitPodsReady(e, ns, ['rs-1']);
     await endpointsCell(e, ns, 'rs', `${podIP}:80`);
-    // as a kubelet reports it: the Ready condition with its transition time (the endpoints
-    // controller's last-change-trigger-time comes from it)
+    // as a kubelet reports it: the Ready condition with a new transition time (the endpoints
+    // controller's last-change-trigger-time comes from it, and only when it changed)
+    const readySince = await jsonpath(e, ['pod', 'rs-1', '-n', ns], '{.status.conditions[?(@.type=="Ready")].lastTransitionTime}');
+    const later = (ts: string, s: number) => new Date(Date.parse(ts) + s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
     assertOutput(
-      await e.ok(['patch', 'pod', 'rs-1', '-n', ns, '--subresource=status', '-p', `{"status":{"conditions":[{"type":"Ready","status":"False","lastTransitionTime":"${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}"}]}}`]),
+      await e.ok(['patch', 'pod', 'rs-1', '-n', ns, '--subresource=status', '-p', `{"status":{"conditions":[{"type":"Ready","status":"False","lastTransitionTime":"${later(readySince, 1)}"}]}}`]),
       'pod/rs-1 patched\n',
     );
     await waitForJsonpath(e, ['ep', 'rs', '-n', ns], '{.subsets[0].notReadyAddresses[0].ip}', (v) => v === podIP, 'the pod under notReadyAddresses');
@@ -372,7 +374,7 @@ subsets:
     assert.equal(normalize(await e.ok(['get', 'ep', 'rs', '-n', ns, '--no-headers'])), 'rs  <age>\n');
     assert.equal(await jsonpath(e, ['endpointslices', '-n', ns, '-l', 'kubernetes.io/service-name=rs'], '{.items[0].endpoints[0].conditions.ready}'), 'false');
     assertLinesInOrder(await e.ok(['describe', 'svc', 'rs', '-n', ns]), ['TargetPort:               80/TCP', 'Endpoints:', 'Session Affinity:         None']);
-    await e.ok(['patch', 'pod', 'rs-1', '-n', ns, '--subresource=status', '-p', `{"status":{"conditions":[{"type":"Ready","status":"True","lastTransitionTime":"${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}"}]}}`]);
+    await e.ok(['patch', 'pod', 'rs-1', '-n', ns, '--subresource=status', '-p', `{"status":{"conditions":[{"type":"Ready","status":"True","lastTransitionTime":"${later(readySince, 2)}"}]}}`]);
     await endpointsCell(e, ns, 'rs', `${podIP}:80`);
   });
 

@@ -320,7 +320,7 @@ export async function waitForJsonpath(env: E2E, target: string[], expr: string, 
 }
 
 /** Waits (through `kubectl wait`, bounded) until the named pods are Ready; returns their IPs in order. */
-export async function waitPodsReady(env: E2E, ns: string, names: string[], timeoutSec = 15): Promise<string[]> {
+export async function waitPodsReady(env: E2E, ns: string, names: string[], timeoutSec = 10): Promise<string[]> {
   await env.ok(['wait', '-n', ns, '--for=condition=Ready', `--timeout=${timeoutSec}s`, ...names.map((n) => `pod/${n}`)], { timeoutMs: (timeoutSec + 10) * 1000 });
   const ips: string[] = [];
   for (const n of names) ips.push(await jsonpath(env, ['-n', ns, 'pod', n], '{.status.podIP}'));

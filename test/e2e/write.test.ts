@@ -70,6 +70,13 @@ e2eSuite('kubectl writes', (env) => {
     e.file('ssa2.yaml', serviceYaml({ name: 'ssa', namespace: NS, labels: { owner: 'me' }, selector: { app: 'ssa' }, ports: [{ port: 80, targetPort: 8080 }] }));
     assertOutput(await e.ok(['apply', '--server-side', '-f', 'ssa2.yaml']), 'service/ssa serverside-applied\n');
     assert.equal(await jsonpath(e, ['-n', NS, 'svc', 'ssa'], '{.metadata.labels.owner} {.spec.ports[0].targetPort}'), 'me 8080');
+    e.file('ssa3.yaml', serviceYaml({ name: 'ssa', namespace: NS, labels: { owner: 'me' }, selector: { app: 'ssa' }, ports: [{ port: 80, targetPort: 9090 }] }));
+    const conflict = await e.run(['apply', '--server-side', '--field-manager=other', '-f', 'ssa3.yaml']);
+    assert.equal(conflict.code, 1);
+    assert.ok(
+      conflict.stderr.startsWith('error: Apply failed with 1 conflict: conflict with "kubectl": .spec.ports[port=80,protocol="TCP"].targetPort\nPlease review the fields above'),
+      conflict.stderr,
+    );
     const managers = JSON.parse((await jsonpath(e, ['-n', NS, 'svc', 'ssa', '--show-managed-fields'], '{.metadata.managedFields}')) || '[]') as { manager: string; operation: string }[];
     assert.deepEqual(
       managers.map((m) => `${m.manager}/${m.operation}`),
@@ -154,6 +161,14 @@ e2eSuite('kubectl writes', (env) => {
       stale.stderr,
       'Error from server (Conflict): error when replacing "rep.yaml": Operation cannot be fulfilled on services "ssa": the object has been modified; please apply your changes to the latest version and try again\n',
     );
+    // a manifest without clusterIP/nodePort replaces unconditionally and keeps the allocations
+    e.file('np-rep.yaml', serviceYaml({ name: 'np-rep', namespace: NS, type: 'NodePort', selector: { app: 'x' }, ports: [{ port: 80, targetPort: 8080 }] }));
+    await e.ok(['create', '-f', 'np-rep.yaml']);
+    const alloc = await jsonpath(e, ['-n', NS, 'svc', 'np-rep'], '{.spec.clusterIP} {.spec.ports[0].nodePort}');
+    e.file('np-rep.yaml', serviceYaml({ name: 'np-rep', namespace: NS, type: 'NodePort', selector: { app: 'x' }, ports: [{ port: 80, targetPort: 9090 }] }));
+    assertOutput(await e.ok(['replace', '-f', 'np-rep.yaml']), 'service/np-rep replaced\n');
+    assert.equal(await jsonpath(e, ['-n', NS, 'svc', 'np-rep'], '{.spec.clusterIP} {.spec.ports[0].nodePort}'), alloc);
+    await e.ok(['delete', 'svc', 'np-rep', '-n', NS]);
     const uid = await jsonpath(e, ['-n', NS, 'svc', 'ssa'], '{.metadata.uid}');
     assertOutput(await e.ok(['replace', '--force', '-f', 'rep.yaml']), 'service "ssa" deleted\nservice/ssa replaced\n');
     assert.notEqual(await jsonpath(e, ['-n', NS, 'svc', 'ssa'], '{.metadata.uid}'), uid, 'a new object');

@@ -6,7 +6,8 @@ import { startServer, type TestServer } from '../helpers/server.js';
 
 let srv: TestServer;
 before(async () => {
-  srv = await startServer();
+  // no simulated nodes: these tests check pods exactly as stored, which a kubelet would change
+  srv = await startServer({ flags: ['--nodes', '0'] });
 });
 after(async () => {
   await srv.close();

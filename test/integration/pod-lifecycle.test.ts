@@ -287,7 +287,7 @@ test('a Ready=False written to /status by a user stays', async () => {
   assert.equal(pod.metadata.resourceVersion, labelled.body.metadata.resourceVersion);
 });
 
-test('DELETE answers with a terminating pod, which is gone within a second or two; its IP is reused', async () => {
+test('DELETE answers with a terminating pod, which is gone within a second or two', async () => {
   await createPod(srv, podBody('doomed'));
   const pod = await runningPod(srv, 'doomed');
   const ip = pod.status.podIP;
@@ -300,9 +300,26 @@ test('DELETE answers with a terminating pod, which is gone within a second or tw
   assert.ok(Date.now() - started < 2500);
   const killing = await srv.req('get', '/api/v1/namespaces/default/events').query({ fieldSelector: 'involvedObject.name=doomed,reason=Killing' });
   assert.deepEqual(killing.body.items.map((e: any) => [e.message, e.involvedObject.fieldPath]), [['Stopping container c', 'spec.containers{c}']]);
-  // the next pod on that node gets the freed address
+  // round-robin, as host-local IPAM: the next pod on that node gets the next address, not the freed one
   await createPod(srv, podBody('heir', { nodeName: pod.spec.nodeName }));
-  assert.equal((await runningPod(srv, 'heir')).status.podIP, ip);
+  assert.notEqual((await runningPod(srv, 'heir')).status.podIP, ip);
+});
+
+test("a freed pod IP is reused once the node's range wraps around", async () => {
+  // a /29 cluster CIDR: the only node gets it whole, pods get .2 to .6
+  const small = await startServer({ flags: ['--cluster-cidr', '10.244.0.0/29'] });
+  try {
+    for (let i = 0; i < 5; i++) await createPod(small, podBody(`w${i}`));
+    const pods = await Promise.all(Array.from({ length: 5 }, (_, i) => runningPod(small, `w${i}`)));
+    assert.deepEqual(pods.map((p) => p.status.podIP).sort(), ['10.244.0.2', '10.244.0.3', '10.244.0.4', '10.244.0.5', '10.244.0.6']);
+    const freed = pods[1].status.podIP;
+    assert.equal((await small.req('delete', '/api/v1/namespaces/default/pods/w1')).status, 200);
+    await until('w1 gone', async () => ((await small.req('get', '/api/v1/namespaces/default/pods/w1')).status === 404 ? true : undefined), 2500);
+    await createPod(small, podBody('w5'));
+    assert.equal((await runningPod(small, 'w5')).status.podIP, freed);
+  } finally {
+    await small.close();
+  }
 });
 
 test('DELETE with gracePeriodSeconds=0 removes the pod at once', async () => {
