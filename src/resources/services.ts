@@ -50,6 +50,20 @@ function applyServiceDefaults(svc: Service): void {
   if (!spec.clusterIP && spec.clusterIPs?.length) spec.clusterIP = spec.clusterIPs[0];
 }
 
+/** kube's normalizeClusterIPs: whichever of clusterIP / clusterIPs the update changed wins. */
+function normalizeClusterIPs(next: Service, prev: Service): void {
+  const n = next.spec ?? {};
+  const p = prev.spec ?? {};
+  const sameIPs = deepEqualJSON(n.clusterIPs, p.clusterIPs);
+  if (n.clusterIP !== p.clusterIP && sameIPs) {
+    if (!n.clusterIP) delete n.clusterIPs;
+    else n.clusterIPs = [n.clusterIP, ...(p.clusterIPs ?? []).slice(1)];
+  } else if (n.clusterIP === p.clusterIP && !sameIPs) {
+    if (n.clusterIPs?.length) n.clusterIP = n.clusterIPs[0];
+    else delete n.clusterIP;
+  }
+}
+
 /** kube's patchAllocatedValues: an update that omits allocated values keeps them. */
 function keepAllocatedValues(next: Service, prev: Service): void {
   const n = next.spec!;
@@ -249,6 +263,7 @@ export function servicesResource(alloc: ServiceAllocators): ResourceDefinition<S
       },
       validate: validateService,
       prepareForUpdate(next, prev) {
+        normalizeClusterIPs(next, prev);
         applyServiceDefaults(next);
         keepAllocatedValues(next, prev);
         dropTypeDependentFields(next, prev);

@@ -5,7 +5,7 @@ import { startServer, openWatch, type TestServer } from '../helpers/server.js';
 
 let srv: TestServer;
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ flags: ['--nodes', '0'] }); // no kubelet racing the tests' own writes
 });
 after(async () => {
   await srv.close();

@@ -127,7 +127,7 @@ test('applyJsonPatch: a failing operation is kube’s generic 422', () => {
         assert.equal(err.code, 422, name);
         assert.equal(err.reason, 'Invalid', name);
         assert.equal(err.status.message, 'the server rejected our request due to an error in our request', name);
-        assert.deepEqual(err.status.details, {}, name);
+        assert.deepEqual(err.status.details, { causes: [{ reason: 'UnexpectedServerResponse', message: cause }] }, name);
         assert.equal((err.cause as Error).message, cause, name);
         return true;
       },

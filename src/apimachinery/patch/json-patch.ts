@@ -32,7 +32,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** The 422 kube returns when a decoded JSON patch fails to apply. */
 export function jsonPatchApplyError(detail: string): StatusError {
   const err = new StatusError(
-    failure(422, 'Invalid', 'the server rejected our request due to an error in our request', {}),
+    // as NewGenericServerResponse: the library's text travels as an UnexpectedServerResponse cause
+    failure(422, 'Invalid', 'the server rejected our request due to an error in our request', {
+      causes: [{ reason: 'UnexpectedServerResponse', message: detail }],
+    }),
   );
   err.cause = new Error(detail);
   return err;
