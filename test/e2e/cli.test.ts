@@ -74,9 +74,11 @@ e2eSuite('kubectl discovery, describe, wait and generators', (env) => {
       '  enum: SCTP, TCP, UDP',
       '  targetPort\t<IntOrString>',
     ]);
-    // descriptions are the API's own (k8s.io/api core/v1 types.go), as kube-apiserver publishes them
-    assert.match(out, /\nDESCRIPTION:\n {4}The list of ports that are exposed by this service\. More info:\n/);
-    assert.match(out, /\n {2}port\t<integer> -required-\n {4}The port that will be exposed by this service\.\n/);
+    // the descriptions in openapi/ are written for this project (not copied from upstream), so only
+    // their presence is checked: every field of the explained type carries one
+    assert.match(out, /\nDESCRIPTION:\n {4}\S.*\n/);
+    assert.match(out, /\n {2}port\t<integer> -required-\n {4}\S.*\n/);
+    assert.match(out, /\n {2}targetPort\t<IntOrString>\n {4}\S.*\n/);
     const recursive = await env().ok(['explain', 'pods.spec.containers.ports', '--recursive']);
     assert.match(recursive, /FIELD: ports <\[\]ContainerPort>/);
     assert.match(recursive, /\n {2}containerPort\t<integer> -required-\n/);
