@@ -4,17 +4,11 @@
  * Lists of hundreds of objects then cost string joins rather than JSON.stringify of each.
  */
 import type { KObject } from '../apimachinery/meta.js';
+import { cachedJSON } from '../storage/json-cache.js';
 
-const cache = new WeakMap<object, string>();
-
-/** JSON of a stored (frozen) value, cached for its lifetime. */
+/** JSON of a stored (frozen) value, shared with the storage's cache. */
 export function storedJSON(value: KObject): string {
-  let text = cache.get(value);
-  if (text === undefined) {
-    text = JSON.stringify(value);
-    if (Object.isFrozen(value)) cache.set(value, text);
-  }
-  return text;
+  return cachedJSON(value) as string;
 }
 
 const META = '"metadata":{';

@@ -51,7 +51,21 @@ export function targetName(node: OpenAPISchema): string | undefined {
  * The effective schema of a node: the referenced definition with the node's own keywords laid
  * over it (a property's list extensions and description win over the definition's).
  */
+// schemas never change once loaded: each node resolves once (this runs for every field of every write)
+const resolvedCache = new WeakMap<SchemaMap, WeakMap<OpenAPISchema, OpenAPISchema>>();
+
 export function resolveSchema(node: OpenAPISchema, schemas: SchemaMap): OpenAPISchema {
+  let cache = resolvedCache.get(schemas);
+  if (!cache) resolvedCache.set(schemas, (cache = new WeakMap()));
+  let out = cache.get(node);
+  if (out === undefined) {
+    out = resolveUncached(node, schemas);
+    cache.set(node, out);
+  }
+  return out;
+}
+
+function resolveUncached(node: OpenAPISchema, schemas: SchemaMap): OpenAPISchema {
   const name = targetName(node);
   if (name === undefined) return node;
   const target = schemas[name];

@@ -13,6 +13,7 @@
  * the small header alone and share value objects it already holds instead of parsing them again
  * (JSON.stringify never emits a raw newline, so the split is unambiguous).
  */
+import { cachedJSON, rememberJSON } from '../json-cache.js';
 import type { KeyValue, Revision, StoreEvent, StoreEventType } from '../storage.js';
 
 export const OBJECT_PREFIX = 'o:';
@@ -138,14 +139,16 @@ export function deepFreeze<T>(value: T): T {
 
 /** Serialize a value to store; rejects what JSON cannot represent at the top level. */
 export function toJson(key: string, value: unknown): string {
-  const json = JSON.stringify(value);
+  const json = cachedJSON(value);
   if (json === undefined) throw new TypeError(`value for ${key} is not JSON-serializable`);
   return json;
 }
 
 /** The value handed out for stored JSON: parsed once, frozen, then shared. */
 export function frozenFromJson<T>(json: string): T {
-  return deepFreeze(JSON.parse(json) as T);
+  const value = deepFreeze(JSON.parse(json) as T);
+  rememberJSON(value, json);
+  return value;
 }
 
 /** A frozen StoreEvent, without the optional fields that do not apply. */
