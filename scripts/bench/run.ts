@@ -5,7 +5,8 @@
  *
  * Flags: --full, --only <scenario,...>, --cpu-prof (profile the server; prints the top self
  * time), --dist (run dist/main.js, built by `npm run build`, instead of src/ through tsx),
- * --entry <main.js> (another compiled entry), --out <file>, --keep (keep the temporary directory).
+ * --entry <main.js> (another compiled entry), --out <file>, --keep (keep the temporary directory),
+ * --server-arg=<flag> (repeatable; passed to kubelevel, e.g. --server-arg=--nodes=0).
  * Scenarios: request-path, durable-writes, watch-fanout, kubectl, scale (--full only).
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -29,10 +30,12 @@ interface Args {
   entry?: string;
   out: string;
   keep: boolean;
+  /** Extra kubelevel flags (`--server-arg=--nodes=0`), e.g. to measure without the simulated node. */
+  serverArgs: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { profile: 'quick', cpuProf: false, out: 'bench-results.json', keep: false };
+  const args: Args = { profile: 'quick', cpuProf: false, out: 'bench-results.json', keep: false, serverArgs: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--full') args.profile = 'full';
@@ -41,6 +44,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--dist') args.entry = resolve('dist/main.js');
     else if (a === '--entry') args.entry = resolve(argv[++i]!);
     else if (a === '--keep') args.keep = true;
+    else if (a.startsWith('--server-arg=')) args.serverArgs.push(a.slice('--server-arg='.length));
     else if (a === '--only') args.only = new Set(argv[++i]!.split(','));
     else if (a === '--out') args.out = argv[++i]!;
     else throw new Error(`unknown flag ${a}`);
@@ -118,7 +122,7 @@ async function main(): Promise<number> {
   if (args.cpuProf) mkdirSync(profDir);
   const report = new Report();
   const loads = new Map<string, LoadGen>();
-  const serverOpts = (dataDir: string): ServerOptions => ({ dataDir, ...(args.entry ? { entry: args.entry } : {}), ...(args.cpuProf ? { cpuProfDir: profDir } : {}) });
+  const serverOpts = (dataDir: string): ServerOptions => ({ dataDir, extraFlags: args.serverArgs, ...(args.entry ? { entry: args.entry } : {}), ...(args.cpuProf ? { cpuProfDir: profDir } : {}) });
   const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
   const sessions: Session[] = [];
   const run = async (session: Session, name: string, fn: () => Promise<void>) => {

@@ -13,7 +13,8 @@ import type { InformerFactory } from './runtime/informer-factory.js';
 import { keyOf, splitKey } from './runtime/informer.js';
 import { WorkQueue } from './runtime/work-queue.js';
 import { buildEndpoints, type Endpoints } from './endpoints-builder.js';
-import { isSelectorService, selectorMatches, serviceSelector, servicesForPodChange, type EndpointsPod } from './endpoints-pods.js';
+import { isSelectorService, serviceSelector, type EndpointsPod } from './endpoints-pods.js';
+import { POD_LABELS, SERVICE_SELECTOR, podLabelValues, podsSelectedBy, serviceSelectorValues, servicesForPodEvent } from './indexes.js';
 import { TriggerTimeTracker } from './endpoints-trigger-time.js';
 import { StaleCacheError, WriteTracker } from './endpoints-write-tracker.js';
 
@@ -50,6 +51,8 @@ export class EndpointsController implements Controller {
     this.#writes = new WriteTracker(deps.now);
     this.#log = deps.logger.child({ component: this.name });
     this.#workers = deps.workers ?? 5;
+    this.#services.addIndex(SERVICE_SELECTOR, serviceSelectorValues);
+    this.#pods.addIndex(POD_LABELS, podLabelValues);
 
     this.#services.addHandlers({
       add: (svc) => this.queue.add(keyOf(svc)),
@@ -72,10 +75,7 @@ export class EndpointsController implements Controller {
   }
 
   #enqueuePodChange(prev: KObject | undefined, next: KObject | undefined): void {
-    const ns = (next ?? prev)!.metadata.namespace;
-    const services = this.#services.list(ns) as Service[];
-    if (services.length === 0) return;
-    for (const key of servicesForPodChange(services, prev as EndpointsPod | undefined, next as EndpointsPod | undefined)) this.queue.add(key);
+    for (const key of servicesForPodEvent(this.#services, prev as EndpointsPod | undefined, next as EndpointsPod | undefined)) this.queue.add(key);
   }
 
   /** Someone else wrote an Endpoints we manage: put it back. Our own writes are ignored. */
@@ -121,7 +121,7 @@ export class EndpointsController implements Controller {
     if (this.#writes.isStale(key, (n) => this.#endpoints.get(ns, n))) throw new StaleCacheError('endpoints');
 
     const selector = serviceSelector(svc)!;
-    const pods = (this.#pods.list(ns) as EndpointsPod[]).filter((p) => selectorMatches(selector, p.metadata.labels));
+    const pods = podsSelectedBy(this.#pods, ns, selector);
     const triggerTime = this.#triggerTimes.compute(svc, pods);
     const current = this.#endpoints.get(ns, name) as Endpoints | undefined;
     const desired = buildEndpoints(svc, pods, current, triggerTime);

@@ -18,6 +18,7 @@ import { serviceSelector } from './endpoints-pods.js';
 import { MIRRORING_CONTROLLER_NAME, reconcileMirroredSlices } from './endpoints-mirroring-reconciler.js';
 import { LABEL_MANAGED_BY, LABEL_SERVICE_NAME, LABEL_SKIP_MIRROR, type EndpointSlice } from './endpoints-slices.js';
 import { serviceKeyOfSlice } from './endpointslices.js';
+import { SLICE_SERVICE, sliceServiceValues } from './indexes.js';
 import { StaleCacheError, WriteTracker } from './endpoints-write-tracker.js';
 
 const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
@@ -60,6 +61,7 @@ export class EndpointSliceMirroringController implements Controller {
     this.#writes = new WriteTracker(deps.now);
     this.#log = deps.logger.child({ component: this.name });
     this.#workers = deps.workers ?? 5;
+    this.#slices.addIndex(SLICE_SERVICE, sliceServiceValues);
 
     // a service appearing, going, or gaining/losing its selector decides whether to mirror
     this.#services.addHandlers({
@@ -110,7 +112,7 @@ export class EndpointSliceMirroringController implements Controller {
   }
 
   #mirroredSlices(ns: string, name: string): EndpointSlice[] {
-    return (this.#slices.list(ns) as EndpointSlice[]).filter((s) => s.metadata.labels?.[LABEL_SERVICE_NAME] === name && isMirrored(s));
+    return (this.#slices.byIndex(SLICE_SERVICE, `${ns}/${name}`) as EndpointSlice[]).filter(isMirrored);
   }
 
   async #deleteMirrored(key: string, ns: string, name: string): Promise<void> {

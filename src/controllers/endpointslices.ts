@@ -12,7 +12,8 @@ import type { Informer } from './runtime/informer.js';
 import type { InformerFactory } from './runtime/informer-factory.js';
 import { keyOf, splitKey } from './runtime/informer.js';
 import { WorkQueue } from './runtime/work-queue.js';
-import { isSelectorService, selectorMatches, serviceSelector, servicesForPodChange, type EndpointsPod } from './endpoints-pods.js';
+import { isSelectorService, serviceSelector, type EndpointsPod } from './endpoints-pods.js';
+import { POD_LABELS, SERVICE_SELECTOR, SLICE_SERVICE, podLabelValues, podsSelectedBy, serviceSelectorValues, servicesForPodEvent, sliceServiceValues } from './indexes.js';
 import { reconcileServiceSlices, SLICE_CONTROLLER_NAME, MAX_ENDPOINTS_PER_SLICE } from './endpoints-slice-reconciler.js';
 import { LABEL_MANAGED_BY, LABEL_SERVICE_NAME, type EndpointSlice } from './endpoints-slices.js';
 import { TriggerTimeTracker } from './endpoints-trigger-time.js';
@@ -61,6 +62,9 @@ export class EndpointSliceController implements Controller {
     this.#log = deps.logger.child({ component: this.name });
     this.#workers = deps.workers ?? 5;
     this.#max = deps.maxEndpointsPerSlice ?? MAX_ENDPOINTS_PER_SLICE;
+    this.#services.addIndex(SERVICE_SELECTOR, serviceSelectorValues);
+    this.#pods.addIndex(POD_LABELS, podLabelValues);
+    this.#slices.addIndex(SLICE_SERVICE, sliceServiceValues);
 
     this.#services.addHandlers({
       add: (svc) => this.queue.add(keyOf(svc)),
@@ -94,10 +98,7 @@ export class EndpointSliceController implements Controller {
   }
 
   #enqueuePodChange(prev: KObject | undefined, next: KObject | undefined): void {
-    const ns = (next ?? prev)!.metadata.namespace;
-    const services = this.#services.list(ns) as Service[];
-    if (services.length === 0) return;
-    for (const key of servicesForPodChange(services, prev as EndpointsPod | undefined, next as EndpointsPod | undefined)) this.queue.add(key);
+    for (const key of servicesForPodEvent(this.#services, prev as EndpointsPod | undefined, next as EndpointsPod | undefined)) this.queue.add(key);
   }
 
   #onSliceChange(s: KObject): void {
@@ -122,9 +123,7 @@ export class EndpointSliceController implements Controller {
 
   /** The service's slices managed by this controller, in the informer cache. */
   #managedSlices(ns: string, name: string): EndpointSlice[] {
-    return (this.#slices.list(ns) as EndpointSlice[]).filter(
-      (s) => s.metadata.labels?.[LABEL_SERVICE_NAME] === name && s.metadata.labels?.[LABEL_MANAGED_BY] === SLICE_CONTROLLER_NAME,
-    );
+    return (this.#slices.byIndex(SLICE_SERVICE, `${ns}/${name}`) as EndpointSlice[]).filter((s) => s.metadata.labels?.[LABEL_MANAGED_BY] === SLICE_CONTROLLER_NAME);
   }
 
   async sync(key: string): Promise<void> {
@@ -145,7 +144,7 @@ export class EndpointSliceController implements Controller {
     if (!isSelectorService(svc)) return;
 
     const selector = serviceSelector(svc)!;
-    const pods = (this.#pods.list(ns) as EndpointsPod[]).filter((p) => selectorMatches(selector, p.metadata.labels));
+    const pods = podsSelectedBy(this.#pods, ns, selector);
     const existing = this.#managedSlices(ns, name).filter((s) => !s.metadata.deletionTimestamp);
     if (this.#writes.isStale(key, (n) => this.#slices.get(ns, n))) throw new StaleCacheError('EndpointSlice');
 

@@ -14,7 +14,7 @@ import type { KObject } from '../apimachinery/meta.js';
 import { isStatusError } from '../apimachinery/status.js';
 import type { Client } from '../client/client.js';
 import type { Pod } from '../resources/pods.js';
-import { rfc3339 } from '../registry/object-meta.js';
+import { deepEqualJSON, rfc3339 } from '../registry/object-meta.js';
 import type { Controller } from './runtime/controller.js';
 import { runWorkers } from './runtime/controller.js';
 import type { Informer } from './runtime/informer.js';
@@ -23,9 +23,10 @@ import type { InformerFactory } from './runtime/informer-factory.js';
 import { WorkQueue } from './runtime/work-queue.js';
 import type { EventRecorder, InvolvedObject } from './event-recorder.js';
 import { PodIPAllocator, cidrContains } from './pod-ips.js';
-import { nodeInternalIPs, type NodeObject } from './node-objects.js';
+import { isNodeReady, nodeInternalIPs, type NodeObject } from './node-objects.js';
 import { isStartedByKubelet, runningContainers, runningPodStatus, stoppedPodStatus, type PodCondition, type PodStatus } from './pod-status.js';
 import { feasibleNodes, unschedulableMessage } from './scheduling.js';
+import { POD_NODE, POD_NODE_ACTIVE, podNodeActiveValues, podNodeValues } from './indexes.js';
 
 // kubectl delete returns about a second after the DELETE, whatever the grace period
 export const MAX_TERMINATION_MS = 1_000;
@@ -63,13 +64,20 @@ export class PodLifecycleController implements Controller {
     this.#simulated = new Set(deps.simulatedNodes);
     this.#pods = deps.informers.for('', 'pods');
     this.#nodes = deps.informers.for('', 'nodes');
+    this.#pods.addIndex(POD_NODE, podNodeValues);
+    this.#pods.addIndex(POD_NODE_ACTIVE, podNodeActiveValues);
     this.#pods.addHandlers({
       add: (p) => this.#queue.add(keyOf(p)),
       update: (_prev, p) => this.#queue.add(keyOf(p)),
       delete: (p) => this.#queue.add(keyOf(p)),
     });
-    const nodeChanged = (n: KObject) => this.#enqueueWaitingPods(n.metadata.name as string);
-    this.#nodes.addHandlers({ add: nodeChanged, update: (_p, n) => nodeChanged(n), delete: nodeChanged });
+    const nodeChanged = (n: KObject) => this.#enqueueWaitingPods(n.metadata.name as string, true);
+    this.#nodes.addHandlers({
+      add: nodeChanged,
+      // as the scheduler's queueing hints: a heartbeat alone does not make unschedulable pods fit
+      update: (p, n) => this.#enqueueWaitingPods(n.metadata.name as string, schedulingChanged(p as NodeObject, n as NodeObject)),
+      delete: nodeChanged,
+    });
   }
 
   /** IPs currently handed out (for tests and diagnostics). */
@@ -130,7 +138,7 @@ export class PodLifecycleController implements Controller {
   async #schedule(key: string, pod: Pod): Promise<void> {
     if ((pod.spec?.schedulerName ?? 'default-scheduler') !== 'default-scheduler') return;
     const nodes = this.#nodes.list() as NodeObject[];
-    const load = this.#podsPerNode();
+    const load = this.#podsPerNode(nodes);
     const { feasible, reasons } = feasibleNodes(pod, nodes, load);
     if (feasible.length === 0) return this.#markUnschedulable(pod, unschedulableMessage(nodes.length, reasons));
     feasible.sort((a, b) => (load.get(a.metadata.name as string) ?? 0) - (load.get(b.metadata.name as string) ?? 0) || String(a.metadata.name).localeCompare(String(b.metadata.name)));
@@ -175,15 +183,14 @@ export class PodLifecycleController implements Controller {
   }
 
   /** Bound, non-terminal pods per node, counting the ones we bound but have not seen bound yet. */
-  #podsPerNode(): Map<string, number> {
+  #podsPerNode(nodes: readonly NodeObject[]): Map<string, number> {
     const load = new Map<string, number>();
-    const bump = (node: string) => load.set(node, (load.get(node) ?? 0) + 1);
-    for (const obj of this.#pods.list()) {
-      const p = obj as Pod;
-      const node = p.spec?.nodeName;
-      if (node && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') bump(node);
+    for (const node of nodes) {
+      const name = node.metadata.name as string;
+      const n = this.#pods.indexCount(POD_NODE_ACTIVE, name);
+      if (n > 0) load.set(name, n);
     }
-    for (const node of this.#assumed.values()) bump(node);
+    for (const node of this.#assumed.values()) load.set(node, (load.get(node) ?? 0) + 1);
     return load;
   }
 
@@ -276,12 +283,11 @@ export class PodLifecycleController implements Controller {
     }
   }
 
-  /** Pods waiting for this node: unscheduled ones, and ones bound to it but not started. */
-  #enqueueWaitingPods(nodeName: string): void {
-    for (const obj of this.#pods.list()) {
-      const p = obj as Pod;
-      if (!p.spec?.nodeName || (p.spec.nodeName === nodeName && !isStartedByKubelet(p))) this.#queue.add(keyOf(p));
-    }
+  /** Pods waiting for this node: ones bound to it but not started, and (when it may now take them) unscheduled ones. */
+  #enqueueWaitingPods(nodeName: string, unscheduledToo: boolean): void {
+    if (unscheduledToo) for (const p of this.#pods.byIndex(POD_NODE, '')) this.#queue.add(keyOf(p));
+    if (!nodeName) return;
+    for (const p of this.#pods.byIndex(POD_NODE, nodeName)) if (!isStartedByKubelet(p as Pod)) this.#queue.add(keyOf(p));
   }
 
   #enqueueAfter(key: string, ms: number): void {
@@ -303,6 +309,17 @@ export function terminationDeadline(pod: Pod): number {
   if (Number.isNaN(deadline)) return 0;
   const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
   return deadline - graceMs + Math.min(graceMs, MAX_TERMINATION_MS);
+}
+
+/** Whether a node update can change where pods fit: what the scheduler's filters read. */
+export function schedulingChanged(prev: NodeObject, next: NodeObject): boolean {
+  return (
+    isNodeReady(prev) !== isNodeReady(next) ||
+    !deepEqualJSON(prev.spec?.unschedulable ?? false, next.spec?.unschedulable ?? false) ||
+    !deepEqualJSON(prev.spec?.taints ?? [], next.spec?.taints ?? []) ||
+    !deepEqualJSON(prev.metadata.labels ?? {}, next.metadata.labels ?? {}) ||
+    !deepEqualJSON(prev.status?.allocatable ?? {}, next.status?.allocatable ?? {})
+  );
 }
 
 function podRef(pod: Pod): InvolvedObject {

@@ -16,6 +16,8 @@ export interface RequestContext {
   dryRun: boolean;
   /** Milliseconds since the epoch (the registry's clock). */
   now: number;
+  /** n random characters from the registry clock (generated names in admission); absent: crypto random. */
+  randomSuffix?: (n: number) => string;
   /** Warnings to send back in `Warning` headers. */
   warnings: string[];
   /** ?fieldManager=: the manager recorded in metadata.managedFields for this write. */

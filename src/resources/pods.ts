@@ -4,9 +4,10 @@ import { fieldErr, type FieldError } from '../apimachinery/field-errors.js';
 import { isDNS1123Label } from '../apimachinery/validation.js';
 import { badRequest, conflict } from '../apimachinery/status.js';
 import type { ResourceDefinition, ActionRequest, RequestContext } from '../registry/resource-definition.js';
-import { rfc3339, deepEqualJSON } from '../registry/object-meta.js';
+import { rfc3339, deepEqualJSON, defaultClock } from '../registry/object-meta.js';
 import { podPrinter } from '../printers/pods.js';
 import { validatePortNumber, validateProtocol, validatePortName } from './ports.js';
+import { admitServiceAccount } from './service-account-token.js';
 
 interface Container {
   name?: string;
@@ -202,8 +203,10 @@ export const podsResource: ResourceDefinition<Pod> = {
   returnDeletedObject: true,
   storageVersionHash: 'xPOwRZ+Yhw8=',
   strategy: {
-    prepareForCreate(pod) {
+    prepareForCreate(pod, ctx) {
       applyPodDefaults(pod);
+      // the ServiceAccount admission plugin (pods are its only target here)
+      admitServiceAccount(pod, ctx.randomSuffix ?? defaultClock().randomSuffix);
       pod.status = { phase: 'Pending', qosClass: podQOSClass(pod) };
     },
     validate: validatePod,

@@ -53,7 +53,8 @@ export class ResourceHandler {
       throw notFound({ group: info.group, resource: info.resource }, info.name ?? '');
     }
     const query = (req.query ?? {}) as Query;
-    const ctx: RequestContext = { user, dryRun: dryRunOf(query), now: this.#deps.registry.clock.now(), warnings: [] };
+    const clock = this.#deps.registry.clock;
+    const ctx: RequestContext = { user, dryRun: dryRunOf(query), now: clock.now(), randomSuffix: (n) => clock.randomSuffix(n), warnings: [] };
     ctx.fieldManager = q(query, 'fieldManager') || undefined;
     ctx.userAgent = req.headers['user-agent'] ?? '';
     if (def.warning) ctx.warnings.push(def.warning);

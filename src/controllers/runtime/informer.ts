@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { KObject } from '../../apimachinery/meta.js';
 import type { Registry } from '../../registry/registry.js';
 import type { ResourceStore } from '../../registry/store.js';
+import { keyOf, ObjectStore, type CacheReader, type IndexFunc } from './object-store.js';
 
 export interface InformerHandlers {
   add?(obj: KObject): void;
@@ -18,23 +19,16 @@ export interface InformerOptions {
   initialBackoffMs?: number;
 }
 
-/** `namespace/name`, or `name` for cluster-scoped objects: the work queue key. */
-export function keyOf(obj: KObject): string {
-  return obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : (obj.metadata.name as string);
-}
+export { keyOf, splitKey } from './object-store.js';
+export type { CacheReader, IndexFunc } from './object-store.js';
 
-export function splitKey(key: string): { namespace: string | undefined; name: string } {
-  const i = key.indexOf('/');
-  return i < 0 ? { namespace: undefined, name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
-}
-
-export class Informer {
+export class Informer implements CacheReader {
   readonly #registry: Registry;
   readonly #rs: ResourceStore;
   readonly #log: Logger;
   readonly #handlers: InformerHandlers[] = [];
-  /** namespace ('' for cluster-scoped) → name → object (frozen, shared: never mutate). */
-  readonly #cache = new Map<string, Map<string, KObject>>();
+  /** Objects (frozen, shared: never mutate) and the controllers' indexes over them. */
+  readonly #cache = new ObjectStore();
   readonly #opts: InformerOptions;
   #synced = false;
   #syncWaiters: (() => void)[] = [];
@@ -61,20 +55,32 @@ export class Informer {
   }
 
   get(namespace: string | undefined, name: string): KObject | undefined {
-    return this.#cache.get(namespace ?? '')?.get(name);
+    return this.#cache.get(namespace, name);
   }
 
   getByKey(key: string): KObject | undefined {
-    const { namespace, name } = splitKey(key);
-    return this.get(namespace, name);
+    return this.#cache.getByKey(key);
   }
 
-  /** Objects in one namespace, or all. */
+  /** Objects in one namespace, or all (a copy: prefer an index or a namespace over all). */
   list(namespace?: string): KObject[] {
-    if (namespace !== undefined) return [...(this.#cache.get(namespace)?.values() ?? [])];
-    const out: KObject[] = [];
-    for (const m of this.#cache.values()) out.push(...m.values());
-    return out;
+    return this.#cache.list(namespace);
+  }
+
+  /**
+   * Adds a secondary index (client-go's AddIndexers), kept in step before any handler sees an
+   * event. Shared informers: controllers registering the same index pass the same function.
+   */
+  addIndex(name: string, fn: IndexFunc): void {
+    this.#cache.addIndex(name, fn);
+  }
+
+  byIndex(name: string, value: string): KObject[] {
+    return this.#cache.byIndex(name, value);
+  }
+
+  indexCount(name: string, value: string): number {
+    return this.#cache.indexCount(name, value);
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -120,7 +126,13 @@ export class Informer {
       if (!prev) this.#apply('ADDED', obj);
       else if (prev.metadata.resourceVersion !== obj.metadata.resourceVersion) this.#apply('MODIFIED', obj);
     }
-    for (const obj of this.list()) if (!seen.has(keyOf(obj))) this.#apply('DELETED', obj);
+    if (seen.size < this.#cache.size) {
+      const gone: KObject[] = [];
+      this.#cache.forEach((obj) => {
+        if (!seen.has(keyOf(obj))) gone.push(obj);
+      });
+      for (const obj of gone) this.#apply('DELETED', obj);
+    }
     if (!this.#synced) {
       this.#synced = true;
       for (const w of this.#syncWaiters.splice(0)) w();
@@ -129,19 +141,13 @@ export class Informer {
   }
 
   #apply(type: string, obj: KObject): void {
-    const ns = obj.metadata.namespace ?? '';
-    const name = obj.metadata.name as string;
-    let m = this.#cache.get(ns);
-    const prev = m?.get(name);
     if (type === 'DELETED') {
+      const prev = this.#cache.remove(obj);
       if (!prev) return;
-      m!.delete(name);
-      if (m!.size === 0) this.#cache.delete(ns);
       for (const h of this.#handlers) h.delete?.(obj);
       return;
     }
-    if (!m) this.#cache.set(ns, (m = new Map()));
-    m.set(name, obj);
+    const prev = this.#cache.upsert(obj);
     for (const h of this.#handlers) {
       if (prev) h.update?.(prev, obj);
       else h.add?.(obj);
