@@ -77,6 +77,18 @@ export const MESSAGES: Readonly<Record<string, string>> = {
   LoadBalancerIngress: '1 ip s; 2 hostname s; 3 ipMode s*; 4 ports []PortStatus',
   PortStatus: '1 port i32!; 2 protocol s!; 3 error s*',
 
+  // core/v1: ResourceQuota, LimitRange
+  ResourceQuota: '1 metadata ObjectMeta; 2 spec ResourceQuotaSpec; 3 status ResourceQuotaStatus',
+  ResourceQuotaSpec: '1 hard {}Quantity; 2 scopes []s; 3 scopeSelector ScopeSelector*',
+  ScopeSelector: '1 matchExpressions []ScopedResourceSelectorRequirement',
+  ScopedResourceSelectorRequirement: '1 scopeName s!; 2 operator s!; 3 values []s',
+  ResourceQuotaStatus: '1 hard {}Quantity; 2 used {}Quantity',
+  LimitRange: '1 metadata ObjectMeta; 2 spec LimitRangeSpec',
+  LimitRangeSpec: '1 limits []LimitRangeItem!',
+  LimitRangeItem:
+    '1 type s!; 2 max {}Quantity; 3 min {}Quantity; 4 default {}Quantity; 5 defaultRequest {}Quantity; ' +
+    '6 maxLimitRequestRatio {}Quantity',
+
   // core/v1: Endpoints, Binding, Event
   Endpoints: '1 metadata ObjectMeta; 2 subsets []EndpointSubset',
   EndpointSubset: '1 addresses []EndpointAddress; 2 notReadyAddresses []EndpointAddress; 3 ports []EndpointPort',

@@ -34,6 +34,8 @@ const KINDS: Readonly<Record<string, { message: string; apiVersions?: readonly s
   Node: { message: 'Node', apiVersions: ['v1'] },
   Event: { message: 'Event', apiVersions: ['v1'] },
   Binding: { message: 'Binding', apiVersions: ['v1'] },
+  ResourceQuota: { message: 'ResourceQuota', apiVersions: ['v1'] },
+  LimitRange: { message: 'LimitRange', apiVersions: ['v1'] },
   EndpointSlice: { message: 'EndpointSlice', apiVersions: ['discovery.k8s.io/v1'] },
   Eviction: { message: 'Eviction', apiVersions: ['policy/v1', 'policy/v1beta1'] },
   // DeleteOptions is registered in every group version.

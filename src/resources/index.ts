@@ -10,6 +10,8 @@ import { endpointSlicesResource } from './endpointslices.js';
 import { leasesResource } from './leases.js';
 import type { ServiceAllocators } from './service-allocation.js';
 import { reviewResources } from './reviews.js';
+import { resourceQuotasResource } from './resourcequotas.js';
+import { limitRangesResource } from './limitranges.js';
 
 export interface ResourceDeps {
   allocators: ServiceAllocators;
@@ -26,5 +28,7 @@ export function servedResources(deps: ResourceDeps): ResourceDefinition[] {
     endpointSlicesResource,
     leasesResource,
     ...reviewResources,
+    resourceQuotasResource,
+    limitRangesResource,
   ] as ResourceDefinition[];
 }
