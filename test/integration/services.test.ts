@@ -15,7 +15,7 @@ after(async () => {
 });
 
 const svc = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec });
-const create = (body: unknown) => srv.req('post', '/api/v1/namespaces/default/services').send(body);
+const create = (body: object) => srv.req('post', '/api/v1/namespaces/default/services').send(body);
 
 test('concurrent creates never share a ClusterIP or a NodePort', async () => {
   const results = await Promise.all(
@@ -62,7 +62,7 @@ test('explicit ClusterIP and NodePort: honoured when free, refused with kube\'s 
 
 test('type changes: NodePort allocates, ClusterIP releases, the ClusterIP never changes, headless and ExternalName', async () => {
   const base = (await create(svc('morph', { selector: { app: 'm' }, ports: [{ port: 80, targetPort: 8080 }] }))).body;
-  const patch = (p: unknown) =>
+  const patch = (p: object) =>
     srv.req('patch', '/api/v1/namespaces/default/services/morph').set('Content-Type', 'application/strategic-merge-patch+json').send(p);
   const np = await patch({ spec: { type: 'NodePort' } });
   assert.equal(np.status, 200);
