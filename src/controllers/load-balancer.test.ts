@@ -6,6 +6,7 @@ import type { Client } from '../client/client.js';
 import type { Service } from '../resources/service-types.js';
 import type { InformerFactory } from './runtime/informer-factory.js';
 import { keyOf } from './runtime/informer.js';
+import { ObjectStore, type IndexFunc } from './runtime/object-store.js';
 import { isOurs, LOAD_BALANCER_CLASS, LoadBalancerController, LoadBalancerPool } from './load-balancer.js';
 
 test('LoadBalancerPool hands out the lowest free address, honours claims, and refuses foreign or outside ones', () => {
@@ -54,7 +55,20 @@ test('isOurs: type LoadBalancer with no class or ours', () => {
 // ---- sync(key) against a fake cache and a fake client ----
 
 function harness(services: Service[], range = { first: '10.0.0.1', last: '10.0.0.2', family: 'ipv4' as const }) {
-  const cache = new Map(services.map((s) => [keyOf(s), s]));
+  // the informer's store, kept in step with the map the tests edit
+  const store = new ObjectStore();
+  class StoreMap extends Map<string, Service> {
+    override set(k: string, v: Service) {
+      store.upsert(v);
+      return super.set(k, v);
+    }
+    override delete(k: string) {
+      const v = super.get(k);
+      if (v) store.remove(v);
+      return super.delete(k);
+    }
+  }
+  const cache = new StoreMap(services.map((s) => [keyOf(s), s]));
   const writes: { key: string; loadBalancer: unknown }[] = [];
   const client = {
     services: {
@@ -71,8 +85,11 @@ function harness(services: Service[], range = { first: '10.0.0.1', last: '10.0.0
     for: () => ({
       addHandlers() {},
       waitForSync: async () => {},
-      getByKey: (k: string) => cache.get(k),
-      list: () => [...cache.values()],
+      getByKey: (k: string) => store.getByKey(k),
+      list: (ns?: string) => store.list(ns),
+      addIndex: (name: string, fn: IndexFunc) => store.addIndex(name, fn),
+      byIndex: (name: string, value: string) => store.byIndex(name, value),
+      indexCount: (name: string, value: string) => store.indexCount(name, value),
     }),
   } as unknown as InformerFactory;
   const c = new LoadBalancerController({ client, informers, logger: pino({ level: 'silent' }), range });

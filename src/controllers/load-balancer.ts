@@ -121,6 +121,10 @@ function byCreation(a: KObject, b: KObject): number {
   return ta < tb ? -1 : ta > tb ? 1 : keyOf(a) < keyOf(b) ? -1 : 1;
 }
 
+// the services this controller answers for, indexed so that freeing an address looks at them only
+const OURS_INDEX = 'load-balancer-ours';
+const oursValues = (svc: KObject): string[] => (isOurs(svc as Service) ? [''] : []);
+
 export interface LoadBalancerDeps {
   client: Client;
   informers: InformerFactory;
@@ -142,6 +146,7 @@ export class LoadBalancerController implements Controller {
     this.#range = deps.range;
     this.#client = deps.client;
     this.#services = deps.informers.for('', 'services');
+    this.#services.addIndex(OURS_INDEX, oursValues);
     this.#log = deps.logger.child({ component: 'load-balancer-controller' });
   }
 
@@ -157,7 +162,7 @@ export class LoadBalancerController implements Controller {
 
   /** Re-learns who holds which address from the stored services (oldest first wins a duplicate). */
   rebuild(): void {
-    const services = (this.#services.list() as Service[]).filter(isOurs).sort(byCreation);
+    const services = (this.#services.byIndex(OURS_INDEX, '') as Service[]).sort(byCreation);
     for (const svc of services) {
       const ip = ingressIP(svc);
       if (ip !== undefined && !this.pool.claim(keyOf(svc), ip)) {
@@ -193,9 +198,9 @@ export class LoadBalancerController implements Controller {
   }
 
   #requeuePending(): void {
-    for (const svc of this.#services.list() as Service[]) {
+    for (const svc of this.#services.byIndex(OURS_INDEX, '')) {
       const k = keyOf(svc);
-      if (isOurs(svc) && this.pool.addressOf(k) === undefined) this.#queue.add(k);
+      if (this.pool.addressOf(k) === undefined) this.#queue.add(k);
     }
   }
 

@@ -30,7 +30,10 @@ import { POD_NODE, POD_NODE_ACTIVE, podNodeActiveValues, podNodeValues } from '.
 
 // kubectl delete returns about a second after the DELETE, whatever the grace period
 export const MAX_TERMINATION_MS = 1_000;
-const WORKERS = 4;
+// each sync writes (binding, status, events) through LevelDB commits that group whatever is in
+// flight: a burst of pod creates (each costing a status write and an event even when it cannot be
+// scheduled) is only kept up with when many syncs are in flight
+const WORKERS = 64;
 const SCHEDULER = { component: 'default-scheduler' };
 
 export interface PodLifecycleDeps {
@@ -165,7 +168,9 @@ export class PodLifecycleController implements Controller {
   async #markUnschedulable(pod: Pod, message: string): Promise<void> {
     const current = (pod.status?.conditions as PodCondition[] | undefined)?.find((c) => c.type === 'PodScheduled');
     if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return;
-    await this.#deps.client.pods.mutate(
+    // as the scheduler, whose recorder posts the event while the status is written
+    const event = this.#deps.recorder.record(podRef(pod), 'Warning', 'FailedScheduling', message, SCHEDULER);
+    const written = this.#deps.client.pods.mutate(
       pod.metadata.namespace,
       pod.metadata.name as string,
       (obj) => {
@@ -179,7 +184,8 @@ export class PodLifecycleController implements Controller {
       },
       'status',
     );
-    await this.#deps.recorder.record(podRef(pod), 'Warning', 'FailedScheduling', message, SCHEDULER);
+    // record() never rejects
+    await Promise.all([written, event]);
   }
 
   /** Bound, non-terminal pods per node, counting the ones we bound but have not seen bound yet. */

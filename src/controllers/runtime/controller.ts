@@ -10,6 +10,10 @@ export interface Controller {
 
 // as kube's controllers: a key that keeps failing is dropped after this many retries
 export const MAX_RETRIES = 15;
+// a sync with nothing to write finishes in microtasks, so a backlog of them (every key after a
+// restart) would hold the event loop, and with it requests and watches, until drained: the
+// workers step aside for pending I/O after this much uninterrupted work
+export const YIELD_AFTER_MS = 5;
 
 /** Runs `workers` loops that pop keys and call `sync`, with backoff on failure. */
 export async function runWorkers(
@@ -18,10 +22,22 @@ export async function runWorkers(
   opts: { workers: number; log: Logger; signal: AbortSignal },
 ): Promise<void> {
   opts.signal.addEventListener('abort', () => queue.shutdown(), { once: true });
+  let lastYield = performance.now();
+  // one pause for the whole pool: workers resuming one by one would each take a full budget
+  let pause: Promise<void> | undefined;
+  const stepAside = (): Promise<void> =>
+    (pause ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      pause = undefined;
+      lastYield = performance.now();
+    }));
   const worker = async () => {
     for (;;) {
+      if (performance.now() - lastYield >= YIELD_AFTER_MS) await stepAside();
+      const waited = queue.length === 0;
       const key = await queue.get();
       if (key === undefined) return;
+      // the loop was idle meanwhile: the budget starts afresh
+      if (waited) lastYield = performance.now();
       try {
         await sync(key);
         queue.forget(key);

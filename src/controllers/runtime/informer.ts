@@ -9,7 +9,11 @@ import type { ResourceStore } from '../../registry/store.js';
 import { keyOf, ObjectStore, type CacheReader, type IndexFunc } from './object-store.js';
 
 export interface InformerHandlers {
-  add?(obj: KObject): void;
+  /**
+   * isInInitialList (as client-go's OnAdd): the object comes with the informer's first list, where
+   * every object is new. A handler may skip work that another informer's initial list repeats.
+   */
+  add?(obj: KObject, isInInitialList: boolean): void;
   update?(prev: KObject, next: KObject): void;
   delete?(obj: KObject): void;
 }
@@ -150,7 +154,7 @@ export class Informer implements CacheReader {
     const prev = this.#cache.upsert(obj);
     for (const h of this.#handlers) {
       if (prev) h.update?.(prev, obj);
-      else h.add?.(obj);
+      else h.add?.(obj, !this.#synced);
     }
   }
 }

@@ -11,8 +11,34 @@ export interface WorkQueueOptions {
   clearTimer?: (t: unknown) => void;
 }
 
+/** FIFO of keys with O(1) push and shift (Array#shift copies a large array on every call). */
+class KeyFifo {
+  #items: (string | undefined)[] = [];
+  #head = 0;
+
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+
+  push(key: string): void {
+    this.#items.push(key);
+  }
+
+  shift(): string | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const key = this.#items[this.#head];
+    this.#items[this.#head++] = undefined;
+    // drop the consumed prefix once it is most of the array
+    if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return key;
+  }
+}
+
 export class WorkQueue {
-  readonly #queue: string[] = [];
+  readonly #queue = new KeyFifo();
   readonly #queued = new Set<string>();
   readonly #processing = new Set<string>();
   /** Keys added again while being processed: re-queued when done. */
