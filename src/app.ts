@@ -116,7 +116,9 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     informers,
     logger.child({ component: 'controller-manager' }),
   );
-  await controllers.start();
+  // the API is ready before the controllers' first list completes (as kube-apiserver does not wait for
+  // kube-controller-manager); each controller waits for its own informers before acting
+  controllers.start().catch((err) => logger.error({ err }, 'controllers failed to start'));
 
   const kubeconfigPath = join(config.dataDir, 'kubeconfig');
   await writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caPem, token: pki.adminToken });

@@ -88,6 +88,11 @@ export class Informer implements CacheReader {
   }
 
   async run(signal: AbortSignal): Promise<void> {
+    // stopped before the first list: whoever waits for the sync must not wait forever (they see
+    // the aborted signal and return)
+    signal.addEventListener('abort', () => {
+      for (const w of this.#syncWaiters.splice(0)) w();
+    }, { once: true });
     let rv = '';
     let backoff = this.#opts.initialBackoffMs ?? 1000;
     while (!signal.aborted) {

@@ -62,7 +62,7 @@ export async function loadState(db: LevelDb): Promise<LoadedState> {
     const d = decodeObject(record);
     const kv: KeyValue = {
       key: k.slice(OBJECT_PREFIX.length),
-      value: frozenFromJson(d.valueJson),
+      value: frozenFromJson(d.valueJson, false),
       createRevision: d.createRevision,
       modRevision: d.modRevision,
     };
@@ -76,11 +76,11 @@ export async function loadState(db: LevelDb): Promise<LoadedState> {
     let value: unknown;
     if (d.type === 'put') {
       const current = index.get(d.key);
-      value = current?.modRevision === rev ? current.value : frozenFromJson(d.valueJson ?? 'null');
+      value = current?.modRevision === rev ? current.value : frozenFromJson(d.valueJson ?? 'null', false);
     }
     let prevValue: unknown;
     if (d.prevJson !== undefined) {
-      prevValue = history.eventAt(d.prevModRevision)?.value ?? frozenFromJson(d.prevJson);
+      prevValue = history.eventAt(d.prevModRevision)?.value ?? frozenFromJson(d.prevJson, false);
     }
     const event = makeEvent(d.type, d.key, rev, d.createRevision, value, prevValue);
     // append() rejects a hole in the log: that would be corruption, not something to paper over.

@@ -145,9 +145,10 @@ export function toJson(key: string, value: unknown): string {
 }
 
 /** The value handed out for stored JSON: parsed once, frozen, then shared. */
-export function frozenFromJson<T>(json: string): T {
+export function frozenFromJson<T>(json: string, remember = true): T {
   const value = deepFreeze(JSON.parse(json) as T);
-  rememberJSON(value, json);
+  // loading 150k objects should not also keep 150k strings alive: their text is made on demand
+  if (remember) rememberJSON(value, json);
   return value;
 }
 
