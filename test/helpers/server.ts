@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import https from 'node:https';
+import { createServer, type AddressInfo } from 'node:net';
 import pino from 'pino';
 import supertest from 'supertest';
 import { parseFlags, type Config } from '../../src/config.js';
@@ -114,5 +115,15 @@ export function openWatch(srv: TestServer, path: string, headers: Record<string,
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** A TCP port that was free a moment ago (for tests that restart a server on the same port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
   });
 }

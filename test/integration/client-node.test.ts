@@ -4,18 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { startServer, type TestServer, freePort } from '../helpers/server.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -5,22 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { startServer, type TestServer, freePort } from '../helpers/server.js';
 
 // Debian's package installs for the system interpreter
 const PYTHON = '/usr/bin/python3';
 const hasClient = spawnSync(PYTHON, ['-c', 'import kubernetes'], { stdio: 'ignore' }).status === 0;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 test('python kubernetes client: list + watch, typed decoding, restart', async (t) => {
   if (!hasClient) {

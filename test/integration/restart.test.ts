@@ -5,8 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type AddressInfo } from 'node:net';
 import supertest from 'supertest';
+import { freePort } from '../helpers/server.js';
 
 interface Proc {
   child: ChildProcess;
@@ -14,14 +14,6 @@ interface Proc {
   exited: Promise<number | null>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function startProcess(dataDir: string, port: number): Promise<Proc> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--data-dir', dataDir, '--secure-port', String(port)], {
