@@ -5,41 +5,36 @@
  */
 import type { KObject } from '../apimachinery/meta.js';
 import { cachedJSON } from '../storage/json-cache.js';
+import type { KeyValue } from '../storage/storage.js';
 
 /** JSON of a stored (frozen) value, shared with the storage's cache. */
 export function storedJSON(value: KObject): string {
   return cachedJSON(value) as string;
 }
 
-const META = '"metadata":{';
+/**
+ * How every stored object's text begins (the registry writes apiVersion, kind, metadata first and
+ * never stores metadata.resourceVersion): the resourceVersion is spliced in right after it.
+ */
+const CANONICAL_HEAD = /^\{"apiVersion":"[^"\\]*","kind":"[^"\\]*","metadata":\{/;
 
 /**
- * The object's JSON with metadata.resourceVersion set to `rv`. Relies on the registry's canonical
- * key order (apiVersion, kind, metadata first) so the first `"metadata":{` is the top-level one.
+ * A stored object's JSON with metadata.resourceVersion set to its revision, from the stored text
+ * (no decode when the store still holds the object as text, no stringify when the text is cached).
  */
-export function encodeWithRV(value: KObject, rv: number | string): string {
-  const text = storedJSON(value);
-  const at = text.indexOf(META);
-  if (at < 0 || value.metadata.resourceVersion !== undefined || !startsWithMetadata(value)) {
-    return JSON.stringify({ ...value, metadata: { ...value.metadata, resourceVersion: String(rv) } });
-  }
-  const head = text.slice(0, at + META.length);
-  const rest = text.slice(at + META.length);
-  const field = `"resourceVersion":${JSON.stringify(String(rv))}`;
-  return rest.startsWith('}') ? `${head}${field}${rest}` : `${head}${field},${rest}`;
+export function encodeStored(kv: KeyValue<KObject>): string {
+  const text = kv.json ?? storedJSON(kv.value);
+  const head = CANONICAL_HEAD.exec(text);
+  const rv = String(kv.modRevision);
+  if (!head) return JSON.stringify({ ...kv.value, metadata: { ...kv.value.metadata, resourceVersion: rv } });
+  const at = head[0].length;
+  const field = `"resourceVersion":${JSON.stringify(rv)}`;
+  return text.charCodeAt(at) === 125 /* } */ ? `${text.slice(0, at)}${field}${text.slice(at)}` : `${text.slice(0, at)}${field},${text.slice(at)}`;
 }
 
-/** A mutable deep copy of a stored value, parsed from its cached JSON. */
-export function copyStored<T extends KObject>(value: T): T {
-  return JSON.parse(storedJSON(value)) as T;
-}
-
-function startsWithMetadata(value: KObject): boolean {
-  for (const k in value) {
-    if (k === 'metadata') return true;
-    if (k !== 'apiVersion' && k !== 'kind') return false;
-  }
-  return false;
+/** A mutable deep copy of a stored value, parsed from its text. */
+export function copyStored<T extends KObject>(kv: KeyValue<T>): T {
+  return JSON.parse(kv.json ?? storedJSON(kv.value)) as T;
 }
 
 /** apiVersion, kind, metadata first, the rest in their order: the shape every stored object has. */

@@ -35,7 +35,7 @@ import type { DeleteOptions, Finish, RequestContext, ResourceDefinition, UpdateS
 import { deepCopy, rfc3339, sameIgnoringRV, specPart, withResourceVersion, deepEqualJSON } from './object-meta.js';
 import type { RegistryClock } from './object-meta.js';
 import type { SchemaChecks } from './schema-checks.js';
-import { canonicalOrder, copyStored, encodeWithRV } from './encoding.js';
+import { canonicalOrder, copyStored, encodeStored } from './encoding.js';
 import { makeObjectFilter, type ObjectFilter, type SelectorOptions } from './filter.js';
 import type { Admission } from './admission.js';
 import { resolveManager, trackUpdate } from './managed-fields.js';
@@ -121,7 +121,7 @@ export class ResourceStore {
   async getEncoded(namespace: string | undefined, name: string): Promise<string> {
     const kv = await this.#deps.store.get<KObject>(this.key(namespace, name));
     if (!kv) throw notFound(this.#gr, name);
-    return encodeWithRV(kv.value, kv.modRevision);
+    return encodeStored(kv);
   }
 
   /** The stored key-value, or undefined (no 404). */
@@ -177,7 +177,7 @@ export class ResourceStore {
       throw err;
     }
     const items = result.items.map((kv) => this.present(kv));
-    const encodeItems = () => result.items.map((kv) => encodeWithRV(kv.value as KObject, kv.modRevision));
+    const encodeItems = () => result.items.map((kv) => encodeStored(kv));
     const meta: KList['metadata'] = { resourceVersion: String(result.revision) };
     if (result.nextKey !== undefined) {
       meta.continue = encodeContinue(result.revision, result.nextKey.slice(resourcePrefix(this.def).length));
@@ -342,7 +342,7 @@ export class ResourceStore {
       if (!current) throw notFound(this.#gr, name);
       if (opts.expectedRV !== undefined && opts.expectedRV !== current.modRevision) throw conflict(this.#gr, name);
       const prev = this.present(current);
-      const next = await tryUpdate(withResourceVersion(copyStored(current.value), current.modRevision));
+      const next = await tryUpdate(withResourceVersion(copyStored(current), current.modRevision));
       const prepared = await this.#prepareUpdate(next, prev, ctx, opts.subresource, opts.strategy);
       if (prepared === 'unchanged') return prev;
       if (ctx.dryRun) {

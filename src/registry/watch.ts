@@ -11,6 +11,8 @@ import type { SelectorOptions } from './filter.js';
 import type { ResourceStore } from './store.js';
 import { parseResourceVersion } from './store.js';
 import { withResourceVersion } from './object-meta.js';
+import { encodeStored } from './encoding.js';
+import { rememberJSON } from '../storage/json-cache.js';
 
 export interface WatchRequest extends SelectorOptions {
   resourceVersion?: string;
@@ -78,12 +80,22 @@ export function watchResource(rs: ResourceStore, store: Store, namespace: string
     if (!served) {
       const base = (ev.type === 'delete' ? ev.prevValue : ev.value) as KObject;
       served = Object.freeze(withResourceVersion(base, ev.revision));
+      // its text: the stored text with the resourceVersion spliced in, not a fresh stringify
+      rememberJSON(served, encodeStored({ key: ev.key, value: base, createRevision: ev.createRevision, modRevision: ev.revision }));
       SERVED.set(ev, served);
     }
-    const cur = ev.value as KObject | undefined;
-    const prev = ev.prevValue as KObject | undefined;
-    const curMatches = cur !== undefined && filter.matches(cur);
-    const prevMatches = prev !== undefined && filter.matches(prev);
+    let curMatches: boolean;
+    let prevMatches: boolean;
+    if (filter.isEverything) {
+      // no selector: nothing to test, and an old version need not even be decoded
+      curMatches = ev.type === 'put';
+      prevMatches = ev.type === 'delete' || !ev.created;
+    } else {
+      const cur = ev.value as KObject | undefined;
+      const prev = ev.prevValue as KObject | undefined;
+      curMatches = cur !== undefined && filter.matches(cur);
+      prevMatches = prev !== undefined && filter.matches(prev);
+    }
     if (ev.type === 'delete') {
       return prevMatches ? { type: 'DELETED', object: served } : undefined;
     }

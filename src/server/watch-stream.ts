@@ -11,6 +11,7 @@ import type { Registry } from '../registry/registry.js';
 import type { ResourceStore } from '../registry/store.js';
 import type { ResourceWatch } from '../registry/watch.js';
 import { buildTable } from '../printers/table.js';
+import { storedJSON } from '../registry/encoding.js';
 import { toStatus } from '../apimachinery/status.js';
 
 export interface WatchParams {
@@ -170,7 +171,8 @@ export class WatchStreams {
       if (ev.type === 'ERROR' || ev.type === 'BOOKMARK') return JSON.stringify(ev) + '\n';
       if (!params.table) {
         const key = eventKeyOf(rs, ev);
-        const json = () => JSON.stringify(ev) + '\n';
+        // the served object is frozen and its text cached: no stringify of the whole object
+        const json = () => `{"type":${JSON.stringify(ev.type)},"object":${storedJSON(ev.object as KObject)}}\n`;
         return key === undefined ? json() : this.#encoded.lineFor(key, json);
       }
       const table = buildTable(rs.def.printer, [ev.object as KObject], {

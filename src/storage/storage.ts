@@ -4,19 +4,24 @@
  *
  * Values are plain JSON-able objects. A value handed out by the store (get, list, watch) is
  * deeply frozen: it is shared with other readers and the watch cache, so callers clone before
- * they change anything.
+ * they change anything. A backend may hold a value as JSON text until it is first read.
  */
 
 /** A store revision. Every successful write takes the next one; it is the resourceVersion. */
 export type Revision = number;
 
 export interface KeyValue<T = unknown> {
-  key: string;
-  value: T;
+  readonly key: string;
+  readonly value: T;
   /** Revision of the write that created the key (etcd's create_revision). */
-  createRevision: Revision;
+  readonly createRevision: Revision;
   /** Revision of the last write to the key (etcd's mod_revision) = the object's resourceVersion. */
-  modRevision: Revision;
+  readonly modRevision: Revision;
+  /**
+   * The value's JSON text, when the backend holds it (a backend may keep cold values as text and
+   * decode them on first read of `value`). Encoders prefer it to stringifying `value`.
+   */
+  readonly json?: string;
 }
 
 export interface ListOptions {
@@ -47,17 +52,17 @@ export type StoreEventType = 'put' | 'delete';
 
 /** One committed change, as the watch stream delivers it. */
 export interface StoreEvent<T = unknown> {
-  type: StoreEventType;
-  key: string;
-  revision: Revision;
+  readonly type: StoreEventType;
+  readonly key: string;
+  readonly revision: Revision;
   /** New value for `put`; undefined for `delete`. */
-  value?: T;
+  readonly value?: T;
   /** Value before the change; undefined for a create. For a delete, the last state. */
-  prevValue?: T;
+  readonly prevValue?: T;
   /** For a put, whether it created the key (prevValue absent) — ADDED vs MODIFIED. */
-  created: boolean;
+  readonly created: boolean;
   /** createRevision of the key (for a delete: of the deleted key). */
-  createRevision: Revision;
+  readonly createRevision: Revision;
 }
 
 export interface WatchOptions {

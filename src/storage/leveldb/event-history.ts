@@ -5,7 +5,7 @@
  */
 import type { KeyValue, Revision, StoreEvent } from '../storage.js';
 import type { EventSource } from '../watch-hub.js';
-import type { HistoryEntry } from './records.js';
+import { StoredKeyValue, type HistoryEntry, type StoredEvent } from './records.js';
 
 export class EventHistory implements EventSource {
   #entries: HistoryEntry[] = [];
@@ -41,7 +41,7 @@ export class EventHistory implements EventSource {
     return this.#entries[revision - this.#compacted - 1];
   }
 
-  eventAt(revision: Revision): StoreEvent | undefined {
+  eventAt(revision: Revision): StoredEvent | undefined {
     return this.entryAt(revision)?.event;
   }
 
@@ -67,15 +67,7 @@ export class EventHistory implements EventSource {
       if (event.type === 'put' && event.created) {
         states.set(event.key, null);
       } else {
-        states.set(
-          event.key,
-          Object.freeze({
-            key: event.key,
-            value: event.prevValue,
-            createRevision: event.createRevision,
-            modRevision: prevModRevision,
-          }),
-        );
+        states.set(event.key, new StoredKeyValue(event.key, event.prevCell!, event.createRevision, prevModRevision));
       }
     }
     return states;

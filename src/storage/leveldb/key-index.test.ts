@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KeyValue } from '../storage.js';
 import { EventHistory } from './event-history.js';
-import { KeyIndex, collectPage, scanAsOf } from './key-index.js';
-import { makeEvent } from './records.js';
+import { KeyIndex, collectPage, countAsOf, scanAsOf } from './key-index.js';
+import { parseJSON, StoredEvent, StoredKeyValue, ValueCell } from './records.js';
 
-const kv = (key: string, rev: number, value: unknown = { rev }): KeyValue =>
-  Object.freeze({ key, value, createRevision: rev, modRevision: rev });
+const cell = (value: unknown): ValueCell => new ValueCell(JSON.stringify(value), parseJSON);
+const kv = (key: string, rev: number, value: unknown = { rev }): StoredKeyValue =>
+  new StoredKeyValue(key, cell(value), rev, rev);
 
 function indexOf(keys: string[]): KeyIndex {
   const index = new KeyIndex();
@@ -59,16 +60,16 @@ test('scanAsOf rebuilds an older state from history', () => {
   const a1 = kv('/p/a', 1);
   const b2 = kv('/p/b', 2);
   const entries = [
-    { event: makeEvent('put', '/p/a', 1, 1, a1.value, undefined), prevModRevision: 0 },
-    { event: makeEvent('put', '/p/b', 2, 2, b2.value, undefined), prevModRevision: 0 },
-    { event: makeEvent('put', '/p/a', 3, 1, { rev: 3 }, a1.value), prevModRevision: 1 },
-    { event: makeEvent('delete', '/p/b', 4, 2, undefined, b2.value), prevModRevision: 2 },
-    { event: makeEvent('put', '/p/c', 5, 5, { rev: 5 }, undefined), prevModRevision: 0 },
-    { event: makeEvent('put', '/p/b', 6, 6, { rev: 6 }, undefined), prevModRevision: 0 },
+    { event: new StoredEvent('put', '/p/a', 1, 1, a1.cell, undefined), prevModRevision: 0 },
+    { event: new StoredEvent('put', '/p/b', 2, 2, b2.cell, undefined), prevModRevision: 0 },
+    { event: new StoredEvent('put', '/p/a', 3, 1, cell({ rev: 3 }), a1.cell), prevModRevision: 1 },
+    { event: new StoredEvent('delete', '/p/b', 4, 2, undefined, b2.cell), prevModRevision: 2 },
+    { event: new StoredEvent('put', '/p/c', 5, 5, cell({ rev: 5 }), undefined), prevModRevision: 0 },
+    { event: new StoredEvent('put', '/p/b', 6, 6, cell({ rev: 6 }), undefined), prevModRevision: 0 },
   ];
   entries.forEach((e) => history.append(e));
   const index = new KeyIndex();
-  index.set({ key: '/p/a', value: { rev: 3 }, createRevision: 1, modRevision: 3 });
+  index.set(new StoredKeyValue('/p/a', cell({ rev: 3 }), 1, 3));
   index.set(kv('/p/b', 6));
   index.set(kv('/p/c', 5));
 
@@ -82,12 +83,19 @@ test('scanAsOf rebuilds an older state from history', () => {
   assert.deepEqual(at(6), [['/p/a', 3], ['/p/b', 6], ['/p/c', 5]]);
   assert.deepEqual(at(2, '/p/b'), [['/p/b', 2]]);
   assert.deepEqual([...scanAsOf(index, history.stateAt('/p/', 2), '/p/')][1]!.createRevision, 2);
+  // countAsOf agrees with walking the scan, from every start key
+  for (let rev = 0; rev <= 6; rev++) {
+    for (const start of [undefined, '/p/a', '/p/b', '/p/bb', '/p/c', '/p/d']) {
+      const states = history.stateAt('/p/', rev);
+      assert.equal(countAsOf(index, states, '/p/', start), [...scanAsOf(index, states, '/p/', start)].length, `rev ${rev} from ${start}`);
+    }
+  }
 });
 
 test('EventHistory: lookup by revision, compaction, and no holes', () => {
   const history = new EventHistory(10);
   assert.equal(history.lastRevision(), 10);
-  const put = (r: number) => ({ event: makeEvent('put', '/k', r, 11, { r }, undefined), prevModRevision: 0 });
+  const put = (r: number) => ({ event: new StoredEvent('put', '/k', r, 11, cell({ r }), undefined), prevModRevision: 0 });
   assert.throws(() => history.append(put(12)), /out of order/);
   for (let r = 11; r <= 15; r++) history.append(put(r));
   assert.equal(history.eventAt(13)?.revision, 13);

@@ -4,22 +4,22 @@
  */
 import sortedBtree from 'sorted-btree';
 import type { KeyValue, ListOptions, ListResult } from '../storage.js';
-import { prefixEnd } from './records.js';
+import { prefixEnd, type StoredKeyValue } from './records.js';
 
 const BTree = sortedBtree.default;
-type Tree = InstanceType<typeof BTree<string, KeyValue>>;
+type Tree = InstanceType<typeof BTree<string, StoredKeyValue>>;
 
 /** Plain code-unit order; the library's default comparator handles every type and is slower. */
 const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export class KeyIndex {
-  readonly #tree: Tree = new BTree<string, KeyValue>(undefined, compareKeys);
+  readonly #tree: Tree = new BTree<string, StoredKeyValue>(undefined, compareKeys);
 
   get size(): number {
     return this.#tree.size;
   }
 
-  get(key: string): KeyValue | undefined {
+  get(key: string): StoredKeyValue | undefined {
     return this.#tree.get(key);
   }
 
@@ -27,7 +27,7 @@ export class KeyIndex {
     return this.#tree.has(key);
   }
 
-  set(kv: KeyValue): void {
+  set(kv: StoredKeyValue): void {
     this.#tree.set(kv.key, kv);
   }
 
@@ -47,7 +47,7 @@ export class KeyIndex {
   }
 
   /** Entries under `prefix` in key order, starting at `startKey` (inclusive) when given. */
-  *scan(prefix: string, startKey?: string): Generator<KeyValue> {
+  *scan(prefix: string, startKey?: string): Generator<StoredKeyValue> {
     const end = prefixEnd(prefix);
     const low = startKey !== undefined && startKey > prefix ? startKey : prefix;
     for (const [key, kv] of this.#tree.entries(low)) {
@@ -112,4 +112,26 @@ export function* scanAsOf(
     else if (old !== null) yield old;
   }
   while (r < revived.length) yield revived[r++]!;
+}
+
+/**
+ * How many entries `scanAsOf(index, states, prefix, fromKey)` would yield, without walking them:
+ * the current count corrected by the keys that changed since (created since: not counted;
+ * deleted since: counted back).
+ */
+export function countAsOf(
+  index: KeyIndex,
+  states: ReadonlyMap<string, KeyValue | null>,
+  prefix: string,
+  fromKey?: string,
+): number {
+  const low = fromKey !== undefined && fromKey > prefix ? fromKey : prefix;
+  let n = index.count(prefix, fromKey);
+  for (const [key, old] of states) {
+    if (key < low) continue;
+    const present = index.has(key);
+    if (old === null && present) n--;
+    else if (old !== null && !present) n++;
+  }
+  return n;
 }

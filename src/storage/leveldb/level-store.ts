@@ -30,7 +30,7 @@ import {
 import { WatchHub } from '../watch-hub.js';
 import { CommitQueue, type CommitQueueStats } from './commit-queue.js';
 import type { EventHistory } from './event-history.js';
-import { collectPage, scanAsOf, type KeyIndex } from './key-index.js';
+import { collectPage, countAsOf, scanAsOf, type KeyIndex } from './key-index.js';
 import { loadState, type LevelDb } from './load-state.js';
 import {
   META_COMPACTED,
@@ -38,11 +38,14 @@ import {
   encodeEvent,
   encodeObject,
   eventKey,
-  frozenFromJson,
-  makeEvent,
   objectKey,
+  parseJSON,
+  StoredEvent,
+  StoredKeyValue,
   toJson,
+  ValueCell,
   type BatchOp,
+  type Decoder,
   type HistoryEntry,
 } from './records.js';
 
@@ -55,6 +58,11 @@ export interface LevelStoreOptions {
   compactionIntervalMs?: number;
   /** Default live-event buffer of a watcher before it is dropped as too slow. */
   maxWatcherBuffer?: number;
+  /**
+   * Turns a value's stored JSON into the value readers get (default JSON.parse); e.g. one that
+   * shares identical subtrees between objects. The store freezes the result.
+   */
+  decode?: Decoder;
 }
 
 const noop = (): void => undefined;
@@ -77,7 +85,7 @@ export async function openLevelStore(opts: LevelStoreOptions): Promise<LevelStor
   });
   await db.open();
   try {
-    const state = await loadState(db);
+    const state = await loadState(db, opts.decode ?? parseJSON);
     opts.logger?.info(
       { path: opts.path, keys: state.index.size, revision: state.revision, events: state.history.length },
       'storage opened',
@@ -91,7 +99,7 @@ export async function openLevelStore(opts: LevelStoreOptions): Promise<LevelStor
 
 /** A pending (accepted, not yet durable) state of a key; `kv` undefined = deleted. */
 interface PendingState {
-  kv: KeyValue | undefined;
+  kv: StoredKeyValue | undefined;
   revision: Revision;
   /** Settles once the write is durable (or failed); never rejects. */
   settled: Promise<void>;
@@ -102,6 +110,7 @@ export class LevelStore implements Store {
   readonly #log: Logger | undefined;
   readonly #index: KeyIndex;
   readonly #history: EventHistory;
+  readonly #decode: Decoder;
   readonly #hub: WatchHub;
   readonly #queue: CommitQueue;
   readonly #pending = new Map<string, PendingState>();
@@ -124,6 +133,7 @@ export class LevelStore implements Store {
     this.#log = opts.logger?.child({ component: 'storage' });
     this.#index = index;
     this.#history = history;
+    this.#decode = opts.decode ?? parseJSON;
     this.#lastAssigned = revision;
     this.#committed = revision;
     this.#window = Math.max(1, opts.compactionWindow ?? DEFAULT_COMPACTION_WINDOW);
@@ -177,11 +187,9 @@ export class LevelStore implements Store {
       // The state as of `revision`: current index corrected by the history after it. Paging
       // with a fixed revision therefore sees one consistent snapshot across pages.
       const states = this.#history.stateAt(prefix, revision);
-      page = collectPage(scanAsOf(this.#index, states, prefix, opts.startKey), opts, (from) => {
-        let n = 0;
-        for (const _ of scanAsOf(this.#index, states, prefix, from)) n++;
-        return n;
-      });
+      page = collectPage(scanAsOf(this.#index, states, prefix, opts.startKey), opts, (from) =>
+        countAsOf(this.#index, states, prefix, from),
+      );
     }
     return { ...(page as Omit<ListResult<T>, 'revision'>), revision };
   }
@@ -214,11 +222,11 @@ export class LevelStore implements Store {
     const prev = this.#checkExpected(key, expected);
     if (prev instanceof Promise) return prev;
     const revision = ++this.#lastAssigned;
-    const event = makeEvent('delete', key, revision, prev.createRevision, undefined, prev.value);
+    const event = new StoredEvent('delete', key, revision, prev.createRevision, undefined, prev.cell);
     const entry: HistoryEntry = { event, prevModRevision: prev.modRevision };
     const ops: BatchOp[] = [
       { type: 'del', key: objectKey(key) },
-      { type: 'put', key: eventKey(revision), value: encodeEvent(entry, undefined, toJson(key, prev.value)) },
+      { type: 'put', key: eventKey(revision), value: encodeEvent(entry, undefined, prev.json) },
       { type: 'put', key: META_REVISION, value: String(revision) },
     ];
     await this.#enqueue(key, undefined, entry, ops);
@@ -268,7 +276,7 @@ export class LevelStore implements Store {
   }
 
   /** The newest state of `key` including pending writes: what a CAS must compare against. */
-  #latest(key: string): KeyValue | undefined {
+  #latest(key: string): StoredKeyValue | undefined {
     const pending = this.#pending.get(key);
     return pending ? pending.kv : this.#index.get(key);
   }
@@ -279,7 +287,7 @@ export class LevelStore implements Store {
    * (GuaranteedUpdate) then sees the state it lost to instead of spinning on the stale one.
    * Success stays synchronous, so revisions are still decided in call order.
    */
-  #checkExpected(key: string, expected: Revision | undefined): KeyValue | Promise<never> {
+  #checkExpected(key: string, expected: Revision | undefined): StoredKeyValue | Promise<never> {
     const prev = this.#latest(key);
     let err: KeyNotFoundError | ConflictError | undefined;
     if (!prev) err = new KeyNotFoundError(key);
@@ -291,30 +299,25 @@ export class LevelStore implements Store {
   }
 
   /** Create (prev undefined) or update `key`; runs synchronously up to the enqueue. */
-  async #write<T>(key: string, value: T, prev: KeyValue | undefined): Promise<KeyValue<T>> {
+  async #write<T>(key: string, value: T, prev: StoredKeyValue | undefined): Promise<KeyValue<T>> {
     const json = toJson(key, value);
     const revision = ++this.#lastAssigned;
-    // Hand out what a reload would produce (JSON round trip), frozen, never the caller's object.
-    const frozen = frozenFromJson<T>(json);
-    const kv: KeyValue<T> = Object.freeze({
-      key,
-      value: frozen,
-      createRevision: prev?.createRevision ?? revision,
-      modRevision: revision,
-    });
-    const event = makeEvent('put', key, revision, kv.createRevision, frozen, prev?.value);
+    // Readers get what a reload would produce (decoded from the JSON, frozen), never the
+    // caller's object; decoding waits until somebody reads it.
+    const cell = new ValueCell(json, this.#decode);
+    const kv = new StoredKeyValue(key, cell, prev?.createRevision ?? revision, revision);
+    const event = new StoredEvent('put', key, revision, kv.createRevision, cell, prev?.cell);
     const entry: HistoryEntry = { event, prevModRevision: prev?.modRevision ?? 0 };
-    const prevJson = prev === undefined ? undefined : toJson(key, prev.value);
     const ops: BatchOp[] = [
       { type: 'put', key: objectKey(key), value: encodeObject(kv, json) },
-      { type: 'put', key: eventKey(revision), value: encodeEvent(entry, json, prevJson) },
+      { type: 'put', key: eventKey(revision), value: encodeEvent(entry, json, prev?.json) },
       { type: 'put', key: META_REVISION, value: String(revision) },
     ];
     await this.#enqueue(key, kv, entry, ops);
-    return kv;
+    return kv as KeyValue<T>;
   }
 
-  #enqueue(key: string, kv: KeyValue | undefined, entry: HistoryEntry, ops: BatchOp[]): Promise<void> {
+  #enqueue(key: string, kv: StoredKeyValue | undefined, entry: HistoryEntry, ops: BatchOp[]): Promise<void> {
     const revision = entry.event.revision;
     const durable = this.#queue.enqueue(ops, () => this.#applyDurable(key, kv, entry));
     this.#pending.set(key, { kv, revision, settled: durable.then(noop, noop) });
@@ -322,7 +325,7 @@ export class LevelStore implements Store {
   }
 
   /** A write became durable: move it from pending to committed and tell the watchers. */
-  #applyDurable(key: string, kv: KeyValue | undefined, entry: HistoryEntry): void {
+  #applyDurable(key: string, kv: StoredKeyValue | undefined, entry: HistoryEntry): void {
     const event: StoreEvent = entry.event;
     if (this.#pending.get(key)?.revision === event.revision) this.#pending.delete(key);
     if (kv) this.#index.set(kv);

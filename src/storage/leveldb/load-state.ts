@@ -1,11 +1,11 @@
 /**
  * Rebuilds the in-memory index and event history from disk at open. This is the restart path
- * of the watch cache, so it streams each range in large chunks and parses every distinct value
- * once: an event's value is the object's current value when it is the latest write, and its
- * prevValue is the value of the key's previous event when that is retained.
+ * of the watch cache, so it streams each range in large chunks and keeps every distinct value
+ * once, as text: an event's value is the object's current value when it is the latest write,
+ * and its prevValue is the value of the key's previous event when that is retained.
  */
 import type { Level } from 'level';
-import type { KeyValue, Revision } from '../storage.js';
+import type { Revision } from '../storage.js';
 import { EventHistory } from './event-history.js';
 import { KeyIndex } from './key-index.js';
 import {
@@ -17,9 +17,11 @@ import {
   decodeObject,
   decodeRevision,
   eventKey,
-  frozenFromJson,
-  makeEvent,
   prefixEnd,
+  StoredEvent,
+  StoredKeyValue,
+  ValueCell,
+  type Decoder,
 } from './records.js';
 
 export type LevelDb = Level<string, string>;
@@ -51,38 +53,36 @@ async function* scanRange(db: LevelDb, gt: string, lt: string): AsyncGenerator<[
   }
 }
 
-export async function loadState(db: LevelDb): Promise<LoadedState> {
+export async function loadState(db: LevelDb, decode: Decoder): Promise<LoadedState> {
   const revisionRecord = await db.get(META_REVISION);
   const compactedRecord = await db.get(META_COMPACTED);
   let revision = decodeRevision(revisionRecord);
   const compacted = decodeRevision(compactedRecord);
 
+  // Values stay JSON text (cells) until read: loading is reading strings, not parsing them.
   const index = new KeyIndex();
   for await (const [k, record] of scanRange(db, OBJECT_PREFIX, prefixEnd(OBJECT_PREFIX)!)) {
     const d = decodeObject(record);
-    const kv: KeyValue = {
-      key: k.slice(OBJECT_PREFIX.length),
-      value: frozenFromJson(d.valueJson, false),
-      createRevision: d.createRevision,
-      modRevision: d.modRevision,
-    };
-    index.set(Object.freeze(kv));
+    const key = k.slice(OBJECT_PREFIX.length);
+    index.set(new StoredKeyValue(key, new ValueCell(d.valueJson, decode), d.createRevision, d.modRevision));
   }
 
   const history = new EventHistory(compacted);
   for await (const [k, record] of scanRange(db, eventKey(compacted), prefixEnd(EVENT_PREFIX)!)) {
     const rev = Number(k.slice(EVENT_PREFIX.length));
     const d = decodeEvent(record);
-    let value: unknown;
+    // an event shares its value with the index when it is the key's latest write, and its
+    // prevValue with the key's previous event when that is retained
+    let value: ValueCell | undefined;
     if (d.type === 'put') {
-      const current = index.get(d.key);
-      value = current?.modRevision === rev ? current.value : frozenFromJson(d.valueJson ?? 'null', false);
+      const current = index.get(d.key) as StoredKeyValue | undefined;
+      value = current?.modRevision === rev ? current.cell : new ValueCell(d.valueJson ?? 'null', decode);
     }
-    let prevValue: unknown;
+    let prev: ValueCell | undefined;
     if (d.prevJson !== undefined) {
-      prevValue = history.eventAt(d.prevModRevision)?.value ?? frozenFromJson(d.prevJson, false);
+      prev = history.eventAt(d.prevModRevision)?.valueCell ?? new ValueCell(d.prevJson, decode);
     }
-    const event = makeEvent(d.type, d.key, rev, d.createRevision, value, prevValue);
+    const event = new StoredEvent(d.type, d.key, rev, d.createRevision, value, prev);
     // append() rejects a hole in the log: that would be corruption, not something to paper over.
     history.append({ event, prevModRevision: d.prevModRevision });
   }

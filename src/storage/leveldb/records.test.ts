@@ -8,7 +8,9 @@ import {
   encodeEvent,
   encodeObject,
   eventKey,
-  makeEvent,
+  parseJSON,
+  StoredEvent,
+  ValueCell,
   prefixEnd,
   toJson,
 } from './records.js';
@@ -50,7 +52,8 @@ test('event records round-trip', () => {
     { type: 'delete' as const, value: undefined, prev: { n: 2 }, pm: 5 },
   ];
   for (const c of cases) {
-    const event = makeEvent(c.type, '/registry/pods/ns/a', 6, 4, c.value, c.prev);
+    const cell = (v: unknown) => (v === undefined ? undefined : new ValueCell(JSON.stringify(v), parseJSON));
+    const event = new StoredEvent(c.type, '/registry/pods/ns/a', 6, 4, cell(c.value), cell(c.prev));
     const valueJson = c.value === undefined ? undefined : JSON.stringify(c.value);
     const prevJson = c.prev === undefined ? undefined : JSON.stringify(c.prev);
     const decoded = decodeEvent(encodeEvent({ event, prevModRevision: c.pm }, valueJson, prevJson));
@@ -71,4 +74,20 @@ test('deepFreeze freezes nested objects and arrays; toJson rejects the unseriali
   const v = deepFreeze({ a: { b: [{ c: 1 }] } });
   assert.ok(Object.isFrozen(v.a.b[0]) && Object.isFrozen(v.a.b));
   assert.throws(() => toJson('k', undefined), TypeError);
+});
+
+test('a ValueCell keeps text until read, then hands out one frozen decoded value', () => {
+  let decodes = 0;
+  const cell = new ValueCell('{"a":{"b":[1,2]}}', (json) => {
+    decodes++;
+    return JSON.parse(json);
+  });
+  assert.equal(cell.json, '{"a":{"b":[1,2]}}');
+  assert.equal(decodes, 0);
+  const v = cell.value as { a: { b: number[] } };
+  assert.deepEqual(v, { a: { b: [1, 2] } });
+  assert.ok(Object.isFrozen(v) && Object.isFrozen(v.a) && Object.isFrozen(v.a.b));
+  assert.equal(cell.value, v);
+  assert.equal(decodes, 1);
+  assert.equal(cell.json, '{"a":{"b":[1,2]}}');
 });

@@ -29,7 +29,7 @@ export type BatchOp = { type: 'put'; key: string; value: string } | { type: 'del
 
 /** One event as kept in memory: the delivered event plus what `list` at an old revision needs. */
 export interface HistoryEntry {
-  readonly event: StoreEvent;
+  readonly event: StoredEvent;
   /** modRevision of the key before this event; 0 when the event created the key. */
   readonly prevModRevision: Revision;
 }
@@ -144,26 +144,99 @@ export function toJson(key: string, value: unknown): string {
   return json;
 }
 
-/** The value handed out for stored JSON: parsed once, frozen, then shared. */
-export function frozenFromJson<T>(json: string, remember = true): T {
-  const value = deepFreeze(JSON.parse(json) as T);
-  // loading 150k objects should not also keep 150k strings alive: their text is made on demand
-  if (remember) rememberJSON(value, json);
-  return value;
+/** Turns stored JSON text into a value (JSON.parse, or one that also shares common subtrees). */
+export type Decoder = (json: string) => unknown;
+
+export const parseJSON: Decoder = (json) => JSON.parse(json) as unknown;
+
+/**
+ * One stored version of a value: its JSON text until somebody reads it, then the decoded, deeply
+ * frozen value (the text then lives on only in the bounded text cache). Loading a large store is
+ * therefore reading strings, and values nobody asks for (old versions in the event history,
+ * objects no controller watches) never cost a parse.
+ */
+export class ValueCell {
+  #json: string | undefined;
+  #value: unknown;
+  readonly #decode: Decoder;
+
+  constructor(json: string, decode: Decoder) {
+    this.#json = json;
+    this.#decode = decode;
+  }
+
+  get value(): unknown {
+    const json = this.#json;
+    if (json !== undefined) {
+      this.#value = deepFreeze(this.#decode(json));
+      this.#json = undefined;
+      rememberJSON(this.#value, json);
+    }
+    return this.#value;
+  }
+
+  get json(): string {
+    return this.#json ?? (cachedJSON(this.#value) as string);
+  }
 }
 
-/** A frozen StoreEvent, without the optional fields that do not apply. */
-export function makeEvent(
-  type: StoreEventType,
-  key: string,
-  revision: Revision,
-  createRevision: Revision,
-  value: unknown,
-  prevValue: unknown,
-): StoreEvent {
-  const created = type === 'put' && prevValue === undefined;
-  const event: StoreEvent = { type, key, revision, created, createRevision };
-  if (value !== undefined) event.value = value;
-  if (prevValue !== undefined) event.prevValue = prevValue;
-  return Object.freeze(event);
+/** A committed key-value whose value is read through its cell. Frozen; the cell decodes once. */
+export class StoredKeyValue implements KeyValue {
+  readonly key: string;
+  readonly createRevision: Revision;
+  readonly modRevision: Revision;
+  readonly cell: ValueCell;
+
+  constructor(key: string, cell: ValueCell, createRevision: Revision, modRevision: Revision) {
+    this.key = key;
+    this.cell = cell;
+    this.createRevision = createRevision;
+    this.modRevision = modRevision;
+    Object.freeze(this);
+  }
+
+  get value(): unknown {
+    return this.cell.value;
+  }
+
+  get json(): string {
+    return this.cell.json;
+  }
+}
+
+/** A committed event whose value and previous value are cells shared with the index and history. */
+export class StoredEvent implements StoreEvent {
+  readonly type: StoreEventType;
+  readonly key: string;
+  readonly revision: Revision;
+  readonly created: boolean;
+  readonly createRevision: Revision;
+  readonly valueCell: ValueCell | undefined;
+  readonly prevCell: ValueCell | undefined;
+
+  constructor(
+    type: StoreEventType,
+    key: string,
+    revision: Revision,
+    createRevision: Revision,
+    valueCell: ValueCell | undefined,
+    prevCell: ValueCell | undefined,
+  ) {
+    this.type = type;
+    this.key = key;
+    this.revision = revision;
+    this.createRevision = createRevision;
+    this.valueCell = valueCell;
+    this.prevCell = prevCell;
+    this.created = type === 'put' && prevCell === undefined;
+    Object.freeze(this);
+  }
+
+  get value(): unknown {
+    return this.valueCell?.value;
+  }
+
+  get prevValue(): unknown {
+    return this.prevCell?.value;
+  }
 }
