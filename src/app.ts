@@ -115,6 +115,10 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
 
   await bootstrap(registry, { serviceIP, endpointIP: advertise, endpointPort: port }, logger.child({ component: 'bootstrap' }));
 
+  const kubeconfigPath = join(config.dataDir, 'kubeconfig');
+  await writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caPem, token: pki.adminToken });
+  logger.info({ url, kubeconfig: kubeconfigPath }, 'kubelevel is serving');
+
   const informers = new InformerFactory(registry, logger.child({ component: 'informer' }));
   const controllers = new ControllerManager(
     buildControllers({ registry, client: new Client(registry), informers, logger, config, now: () => clock.now() }),
@@ -124,10 +128,6 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   // the API is ready before the controllers' first list completes (as kube-apiserver does not wait for
   // kube-controller-manager); each controller waits for its own informers before acting
   controllers.start().catch((err) => logger.error({ err }, 'controllers failed to start'));
-
-  const kubeconfigPath = join(config.dataDir, 'kubeconfig');
-  await writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caPem, token: pki.adminToken });
-  logger.info({ url, kubeconfig: kubeconfigPath }, 'kubelevel is serving');
 
   let closing: Promise<void> | undefined;
   return {

@@ -26,6 +26,9 @@ export interface InformerOptions {
 export { keyOf, splitKey } from './object-store.js';
 export type { CacheReader, IndexFunc } from './object-store.js';
 
+/** Objects per page of the initial (and any re-) list. */
+const RELIST_PAGE = 1000;
+
 export class Informer implements CacheReader {
   readonly #registry: Registry;
   readonly #rs: ResourceStore;
@@ -127,14 +130,23 @@ export class Informer implements CacheReader {
   }
 
   async #relist(): Promise<string> {
-    const { list } = await this.#rs.list(undefined);
+    // In pages, as client-go's reflector lists: between pages the event loop serves requests, so
+    // a controller starting on a large store does not stall the API for the length of its list.
     const seen = new Set<string>();
-    for (const obj of list.items) {
-      seen.add(keyOf(obj));
-      const prev = this.get(obj.metadata.namespace, obj.metadata.name as string);
-      if (!prev) this.#apply('ADDED', obj);
-      else if (prev.metadata.resourceVersion !== obj.metadata.resourceVersion) this.#apply('MODIFIED', obj);
-    }
+    let rv = '';
+    let cont: string | undefined;
+    do {
+      const { list } = await this.#rs.list(undefined, { limit: RELIST_PAGE, ...(cont ? { continue: cont } : {}) });
+      rv ||= list.metadata.resourceVersion ?? '0';
+      for (const obj of list.items) {
+        seen.add(keyOf(obj));
+        const prev = this.get(obj.metadata.namespace, obj.metadata.name as string);
+        if (!prev) this.#apply('ADDED', obj);
+        else if (prev.metadata.resourceVersion !== obj.metadata.resourceVersion) this.#apply('MODIFIED', obj);
+      }
+      cont = list.metadata.continue;
+      if (cont) await new Promise((r) => setImmediate(r));
+    } while (cont);
     if (seen.size < this.#cache.size) {
       const gone: KObject[] = [];
       this.#cache.forEach((obj) => {
@@ -146,7 +158,7 @@ export class Informer implements CacheReader {
       this.#synced = true;
       for (const w of this.#syncWaiters.splice(0)) w();
     }
-    return list.metadata.resourceVersion ?? '0';
+    return rv;
   }
 
   #apply(type: string, obj: KObject): void {
