@@ -176,7 +176,9 @@ export class ResourceStore {
       }
       throw err;
     }
-    const items = result.items.map((kv) => this.present(kv));
+    // decoded only for callers that read the items (controllers, Tables); JSON responses use encode()
+    let items: KObject[] | undefined;
+    const present = () => (items ??= result.items.map((kv) => this.present(kv)));
     const encodeItems = () => result.items.map((kv) => encodeStored(kv));
     const meta: KList['metadata'] = { resourceVersion: String(result.revision) };
     if (result.nextKey !== undefined) {
@@ -184,7 +186,14 @@ export class ResourceStore {
       if (result.remaining !== undefined) meta.remainingItemCount = result.remaining;
     }
     return {
-      list: { kind: `${this.def.kind}List`, apiVersion: this.apiVersion, metadata: meta, items },
+      list: {
+        kind: `${this.def.kind}List`,
+        apiVersion: this.apiVersion,
+        metadata: meta,
+        get items() {
+          return present();
+        },
+      },
       revision: result.revision,
       encode: () => `{"kind":${JSON.stringify(`${this.def.kind}List`)},"apiVersion":${JSON.stringify(this.apiVersion)},"metadata":${JSON.stringify(meta)},"items":[${encodeItems().join(',')}]}`,
     };
