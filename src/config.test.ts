@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFlags } from './config.js';
+import { isControllerEnabled, KNOWN_CONTROLLERS, parseFlags } from './config.js';
 import type { Config } from './config.js';
 
 function configOf(argv: string[]): Config {
@@ -19,6 +19,7 @@ test('defaults', () => {
     clusterCIDRs: ['10.244.0.0/16'],
     loadBalancerIPRange: { first: '172.18.255.200', last: '172.18.255.250', family: 'ipv4' },
     nodes: 1,
+    controllers: ['*'],
     logLevel: 'info',
   });
   assert.ok(Object.isFrozen(configOf([])));
@@ -55,6 +56,13 @@ const FLAG_CASES: { flag: string; value: string; expect: Partial<Config> }[] = [
   { flag: '--nodes', value: '0', expect: { nodes: 0 } },
   { flag: '--token-auth-file', value: '/etc/tokens.csv', expect: { tokenAuthFile: '/etc/tokens.csv' } },
   { flag: '--client-ca-file', value: '/etc/ca.crt', expect: { clientCAFile: '/etc/ca.crt' } },
+  { flag: '--controllers', value: '*,-endpointslice-controller', expect: { controllers: ['*', '-endpointslice-controller'] } },
+  { flag: '--controllers', value: 'endpoint, -endpointslice,*', expect: { controllers: ['endpoints-controller', '-endpointslice-controller', '*'] } },
+  {
+    flag: '--controllers', value: 'namespace,service,endpointslicemirroring',
+    expect: { controllers: ['namespace-controller', 'service-lb-controller', 'endpointslice-mirroring-controller'] },
+  },
+  { flag: '--controllers', value: '', expect: { controllers: [] } },
   { flag: '--v', value: '1', expect: { logLevel: 'info' } },
   { flag: '--v', value: '2', expect: { logLevel: 'debug' } },
   { flag: '-v', value: '4', expect: { logLevel: 'debug' } },
@@ -87,6 +95,22 @@ test('-v with attached value, repeated flags (last wins) and --log-level overrid
   assert.equal(configOf(['-v=6', '--log-level=error']).logLevel, 'error');
 });
 
+test('--controllers: the first entry naming a controller decides; * covers the rest; a repeated flag appends', () => {
+  const enabled = (argv: string[]) => KNOWN_CONTROLLERS.filter((n) => isControllerEnabled(configOf(argv).controllers, n));
+  assert.deepEqual(enabled([]), [...KNOWN_CONTROLLERS]);
+  assert.deepEqual(enabled(['--controllers=*,-endpoints-controller,-endpointslice']), [
+    'namespace-controller', 'service-lb-controller', 'endpointslice-mirroring-controller',
+  ]);
+  // no * = only those listed, as kube-controller-manager
+  assert.deepEqual(enabled(['--controllers=endpoints-controller']), ['endpoints-controller']);
+  assert.deepEqual(enabled(['--controllers=']), []);
+  assert.deepEqual(enabled(['--controllers=-namespace,namespace,*']), [
+    'service-lb-controller', 'endpoints-controller', 'endpointslice-controller', 'endpointslice-mirroring-controller',
+  ]);
+  assert.deepEqual(configOf(['--controllers=*', '--controllers', '-service']).controllers, ['*', '-service-lb-controller']);
+  assert.deepEqual(enabled(['--controllers=', '--controllers=namespace']), ['namespace-controller']);
+});
+
 const BAD_CASES: { argv: string[]; message: RegExp }[] = [
   { argv: ['--secure-port=https'], message: /--secure-port/ },
   { argv: ['--secure-port=70000'], message: /--secure-port: must be between 0 and 65535/ },
@@ -110,6 +134,10 @@ const BAD_CASES: { argv: string[]; message: RegExp }[] = [
   { argv: ['--load-balancer-ip-range=10.0.0.1'], message: /--load-balancer-ip-range/ },
   { argv: ['--nodes=-1'], message: /--nodes/ },
   { argv: ['--nodes=1.5'], message: /--nodes/ },
+  { argv: ['--controllers=*,deployment-controller'], message: /^invalid value "\*,deployment-controller" for flag --controllers: "deployment-controller" is not in the list of known controllers$/ },
+  { argv: ['--controllers=-nope'], message: /"nope" is not in the list of known controllers/ },
+  { argv: ['--controllers=-*'], message: /"\*" is not in the list of known controllers/ },
+  { argv: ['--controllers=constructor'], message: /"constructor" is not in the list of known controllers/ },
   { argv: ['-v=11'], message: /flag --v: must be between 0 and 10/ },
   { argv: ['--log-level=loud'], message: /--log-level: must be one of/ },
   { argv: ['--tls-cert-file=/a.crt'], message: /--tls-cert-file and --tls-private-key-file must be set together/ },
@@ -135,11 +163,12 @@ test('--help and -h list every flag with its default', () => {
   const flags = [
     'secure-port', 'bind-address', 'advertise-address', 'data-dir', 'service-cluster-ip-range',
     'service-node-port-range', 'cluster-cidr', 'load-balancer-ip-range', 'nodes', 'token-auth-file',
-    'client-ca-file', 'tls-cert-file', 'tls-private-key-file', 'v', 'log-level', 'help',
+    'client-ca-file', 'tls-cert-file', 'tls-private-key-file', 'v', 'log-level', 'help', 'controllers',
   ];
   for (const flag of flags) assert.match(res.help, new RegExp(`--${flag}\\b`), flag);
   assert.match(res.help, /--secure-port int\s+.*\(default "6443"\)/);
   assert.match(res.help, /--service-node-port-range portRange\s+.*\(default "30000-32767"\)/);
   assert.match(res.help, /--load-balancer-ip-range string\s+.*\(default "172\.18\.255\.200-172\.18\.255\.250"\)/);
   assert.match(res.help, /-v, --v Level/);
+  assert.match(res.help, /--controllers strings\s+.*All controllers: namespace-controller, service-lb-controller, endpoints-controller, .*\(default "\*"\)/);
 });

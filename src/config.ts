@@ -37,6 +37,11 @@ export interface Config {
   readonly loadBalancerIPRange?: IPRange;
   /** Number of simulated nodes. */
   readonly nodes: number;
+  /**
+   * `--controllers` as kube-controller-manager reads it, aliases resolved to canonical names:
+   * `*`, `name` or `-name`; the first entry naming a controller decides. See isControllerEnabled.
+   */
+  readonly controllers: readonly string[];
   readonly tokenAuthFile?: string;
   readonly clientCAFile?: string;
   readonly tlsCertFile?: string;
@@ -58,6 +63,47 @@ interface FlagSpec {
   readonly defaultValue: string;
   readonly usage: string;
   readonly isBool?: boolean;
+  /** pflag stringSlice: a comma list; a repeated flag appends instead of replacing. */
+  readonly isSlice?: boolean;
+}
+
+/**
+ * The in-process controllers `--controllers` can name, with kube-controller-manager's canonical
+ * names (cmd/kube-controller-manager/names; service-lb-controller is k8s.io/cloud-provider's).
+ * The simulated nodes (kubelet, scheduler) are not controllers here: --nodes governs them.
+ */
+export const KNOWN_CONTROLLERS = [
+  'namespace-controller',
+  'service-lb-controller',
+  'endpoints-controller',
+  'endpointslice-controller',
+  'endpointslice-mirroring-controller',
+] as const;
+
+export type ControllerName = (typeof KNOWN_CONTROLLERS)[number];
+
+/** The pre-1.28 names kube-controller-manager still accepts for them. */
+const CONTROLLER_ALIASES: Readonly<Record<string, ControllerName>> = {
+  namespace: 'namespace-controller',
+  service: 'service-lb-controller',
+  endpoint: 'endpoints-controller',
+  endpointslice: 'endpointslice-controller',
+  endpointslicemirroring: 'endpointslice-mirroring-controller',
+};
+
+/**
+ * As kube-controller-manager's IsControllerEnabled: the first entry that names the controller
+ * (`name` or `-name`) decides; otherwise it runs only when the list holds `*` (none of ours is
+ * off by default).
+ */
+export function isControllerEnabled(controllers: readonly string[], name: ControllerName): boolean {
+  let star = false;
+  for (const entry of controllers) {
+    if (entry === name) return true;
+    if (entry === `-${name}`) return false;
+    if (entry === '*') star = true;
+  }
+  return star;
 }
 
 const FLAGS: readonly FlagSpec[] = [
@@ -69,7 +115,13 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'service-node-port-range', placeholder: 'portRange', defaultValue: '30000-32767', usage: "A port range to reserve for services with NodePort visibility, e.g. '30000-32767' or '30000+2767'. Inclusive at both ends." },
   { name: 'cluster-cidr', placeholder: 'string', defaultValue: '10.244.0.0/16', usage: 'CIDR range from which simulated nodes assign pod IPs; a comma-separated pair of CIDRs enables dual-stack.' },
   { name: 'load-balancer-ip-range', placeholder: 'string', defaultValue: '172.18.255.200-172.18.255.250', usage: "Addresses for LoadBalancer Services, as 'first-last' or a CIDR; an empty value disables LoadBalancer IP assignment." },
-  { name: 'nodes', placeholder: 'int', defaultValue: '1', usage: 'Number of simulated nodes to register.' },
+  { name: 'nodes', placeholder: 'int', defaultValue: '1', usage: 'Number of simulated nodes to register (each runs a kubelet, and pods are scheduled onto them); 0 turns the simulation off.' },
+  {
+    name: 'controllers', placeholder: 'strings', defaultValue: '*', isSlice: true,
+    usage: "A list of controllers to enable. '*' enables all on-by-default controllers, 'foo' enables the controller named 'foo', '-foo' disables the controller named 'foo'; "
+      + "an empty value runs none of them (the API server alone). "
+      + `All controllers: ${KNOWN_CONTROLLERS.join(', ')}. Disabled-by-default controllers: none.`,
+  },
   { name: 'token-auth-file', placeholder: 'string', defaultValue: '', usage: 'If set, the file that will be used to secure the secure port of the API server via token authentication (CSV: token,user,uid[,"group1,group2"]).' },
   { name: 'client-ca-file', placeholder: 'string', defaultValue: '', usage: "If set, any request presenting a client certificate signed by one of the authorities in the client-ca-file is authenticated with an identity corresponding to the CommonName of the client certificate." },
   { name: 'tls-cert-file', placeholder: 'string', defaultValue: '', usage: 'File containing the default x509 certificate for HTTPS; unset means one generated under --data-dir/pki.' },
@@ -109,6 +161,7 @@ export function parseFlags(argv: readonly string[]): ParseFlagsResult {
     clusterCIDRs: Object.freeze(parseDualStackCIDRs('cluster-cidr', valueOf('cluster-cidr')).map(cidrText)),
     ...optionalRange(parseLoadBalancerRange(valueOf('load-balancer-ip-range'))),
     nodes: parseNonNegativeInt('nodes', valueOf('nodes')),
+    controllers: Object.freeze(parseControllers(valueOf('controllers'))),
     ...(tokenAuthFile !== '' ? { tokenAuthFile } : {}),
     ...(clientCAFile !== '' ? { clientCAFile } : {}),
     ...(tlsCertFile !== '' ? { tlsCertFile, tlsPrivateKeyFile } : {}),
@@ -165,12 +218,12 @@ function collectRawValues(argv: readonly string[]): Map<string, string> {
       values.set(spec.name, inline ?? 'true');
       continue;
     }
-    if (inline !== undefined) {
-      values.set(spec.name, inline);
-      continue;
-    }
-    if (i + 1 >= argv.length) throw new Error(`flag needs an argument: ${token}`);
-    values.set(spec.name, argv[++i]!);
+    let value: string;
+    if (inline !== undefined) value = inline;
+    else if (i + 1 >= argv.length) throw new Error(`flag needs an argument: ${token}`);
+    else value = argv[++i]!;
+    const previous = values.get(spec.name);
+    values.set(spec.name, spec.isSlice && previous !== undefined ? [previous, value].filter((v) => v !== '').join(',') : value);
   }
   return values;
 }
@@ -182,6 +235,23 @@ function invalid(flag: string, value: string, why: string): Error {
 function parseNonNegativeInt(flag: string, value: string): number {
   if (!/^\d+$/.test(value.trim())) throw invalid(flag, value, 'must be a non-negative integer');
   return Number(value.trim());
+}
+
+/**
+ * `--controllers`: entries checked against our controllers and their aliases (kube-controller-
+ * manager's wording for an unknown one), aliases replaced by canonical names keeping the `-`.
+ */
+function parseControllers(value: string): string[] {
+  if (value === '') return [];
+  return value.split(',').map((raw) => {
+    const entry = raw.trim();
+    if (entry === '*') return entry;
+    const disable = entry.startsWith('-');
+    const bare = disable ? entry.slice(1) : entry;
+    const known = (KNOWN_CONTROLLERS as readonly string[]).includes(bare) ? bare : Object.hasOwn(CONTROLLER_ALIASES, bare) ? CONTROLLER_ALIASES[bare] : undefined;
+    if (known === undefined) throw invalid('controllers', value, `${JSON.stringify(bare)} is not in the list of known controllers`);
+    return disable ? `-${known}` : known;
+  });
 }
 
 function parseSecurePort(value: string): number {

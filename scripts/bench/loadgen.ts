@@ -2,8 +2,7 @@
  * Load generator, run as a forked child of run.ts so that generating load does not share an
  * event loop with the driver. Receives one job at a time over IPC, answers with its result.
  */
-import https from 'node:https';
-import type { IncomingMessage } from 'node:http';
+import { Client, Pool, type Dispatcher } from 'undici';
 import { Level } from 'level';
 import { Samples, summarize, wallMs } from './stats.js';
 import type {
@@ -31,27 +30,45 @@ interface Response {
   body: Buffer;
 }
 
-function agentFor(target: Target, sockets: number): https.Agent {
-  return new https.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, ca: target.ca });
+// Keep-alive connections that outlive a run's pauses (the server's own idle timeout still applies).
+const KEEP_ALIVE_MS = 60_000;
+
+/** One keep-alive HTTPS connection (undici Client: one socket, no pipelining), as one client of the server. */
+function connection(target: Target, opts: { streaming?: boolean } = {}): Client {
+  return new Client(target.url, {
+    connect: { ca: target.ca },
+    keepAliveTimeout: KEEP_ALIVE_MS,
+    keepAliveMaxTimeout: KEEP_ALIVE_MS,
+    // a watch may stay quiet for long; a request is over when the job ends
+    ...(opts.streaming ? { bodyTimeout: 0, headersTimeout: 0 } : {}),
+  });
 }
 
-function send(agent: https.Agent, target: Target, method: string, path: string, body?: string, contentType = 'application/json'): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { Accept: 'application/json' };
-    if (target.token) headers.Authorization = `Bearer ${target.token}`;
-    if (body !== undefined) {
-      headers['Content-Type'] = contentType;
-      headers['Content-Length'] = Buffer.byteLength(body);
-    }
-    const req = https.request(target.url + path, { method, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+/** Up to `connections` keep-alive connections shared by open-loop requests. */
+function pool(target: Target, connections: number): Pool {
+  return new Pool(target.url, { connections, connect: { ca: target.ca }, keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: KEEP_ALIVE_MS });
+}
+
+function headersFor(target: Target, body: string | undefined, contentType: string): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (target.token) headers.authorization = `Bearer ${target.token}`;
+  if (body !== undefined) headers['content-type'] = contentType;
+  return headers;
+}
+
+async function send(dispatcher: Dispatcher, target: Target, method: Dispatcher.HttpMethod, path: string, body?: string, contentType = 'application/json'): Promise<Response> {
+  const res = await dispatcher.request({ method, path, headers: headersFor(target, body, contentType), ...(body !== undefined ? { body } : {}) });
+  return { status: res.statusCode, body: Buffer.from(await res.body.arrayBuffer()) };
+}
+
+/** One connection per concurrent client; `fn(client, worker)` is that client's closed loop. */
+async function withClients(target: Target, n: number, fn: (client: Client, worker: number) => Promise<void>): Promise<void> {
+  const clients = Array.from({ length: n }, () => connection(target));
+  try {
+    await Promise.all(clients.map((c, w) => fn(c, w)));
+  } finally {
+    await Promise.all(clients.map((c) => c.destroy()));
+  }
 }
 
 class ErrorLog {
@@ -75,18 +92,17 @@ function throughput(count: number, errors: ErrorLog, elapsedMs: number, latencie
 }
 
 async function runGet(job: GetJob): Promise<ThroughputResult> {
-  const agent = agentFor(job.target, job.concurrency);
   const errors = new ErrorLog();
   const latencies = new Samples();
   const start = performance.now();
   const measureFrom = start + job.warmupMs;
   const end = measureFrom + job.durationMs;
   let count = 0;
-  const worker = async () => {
+  const worker = async (client: Client) => {
     while (performance.now() < end) {
       const t0 = performance.now();
       try {
-        const res = await send(agent, job.target, 'GET', job.path);
+        const res = await send(client, job.target, 'GET', job.path);
         const t1 = performance.now();
         if (res.status !== 200) errors.add(`status ${res.status}`);
         else if (t0 >= measureFrom && t1 <= end) {
@@ -98,8 +114,7 @@ async function runGet(job: GetJob): Promise<ThroughputResult> {
       }
     }
   };
-  await Promise.all(Array.from({ length: job.concurrency }, worker));
-  agent.destroy();
+  await withClients(job.target, job.concurrency, worker);
   return throughput(count, errors, job.durationMs, latencies);
 }
 
@@ -108,7 +123,6 @@ function fill(template: string, vars: Record<string, string>): string {
 }
 
 async function runCreate(job: CreateJob): Promise<CreateResult> {
-  const agent = agentFor(job.target, job.concurrency);
   const errors = new ErrorLog();
   const latencies = new Samples();
   const acked: string[] = [];
@@ -119,14 +133,14 @@ async function runCreate(job: CreateJob): Promise<CreateResult> {
   const end = start + job.durationMs;
   const max = job.maxCount ?? 0;
   let issued = 0;
-  const worker = async () => {
+  const worker = async (client: Client) => {
     while (performance.now() < end && (max === 0 || issued < max)) {
       const i = issued++;
       const ns = namespaces[i % namespaces.length]!;
       const vars = { NAME: `${job.namePrefix}-${i}`, NS: ns, APP: `app-${Math.floor(i / namespaces.length) % apps}` };
       const t0 = performance.now();
       try {
-        const res = await send(agent, job.target, 'POST', fill(job.pathTemplate, vars), fill(job.bodyTemplate, vars));
+        const res = await send(client, job.target, 'POST', fill(job.pathTemplate, vars), fill(job.bodyTemplate, vars));
         if (res.status === 201) {
           latencies.push(performance.now() - t0);
           acked.push(spread ? `${ns}/${vars.NAME}` : vars.NAME);
@@ -136,14 +150,13 @@ async function runCreate(job: CreateJob): Promise<CreateResult> {
       }
     }
   };
-  await Promise.all(Array.from({ length: job.concurrency }, worker));
+  await withClients(job.target, job.concurrency, worker);
   const elapsed = performance.now() - start;
-  agent.destroy();
   return { ...throughput(acked.length, errors, elapsed, latencies), acked };
 }
 
 async function runPatchRate(job: PatchRateJob): Promise<PatchRateResult> {
-  const agent = agentFor(job.target, job.maxInFlight);
+  const conns = pool(job.target, job.maxInFlight);
   const errors = new ErrorLog();
   const latencies = new Samples();
   const revisions = new Samples();
@@ -163,7 +176,7 @@ async function runPatchRate(job: PatchRateJob): Promise<PatchRateResult> {
     const t0 = performance.now();
     inFlight++;
     try {
-      const res = await send(agent, job.target, 'PATCH', job.paths[idx]!, body, 'application/merge-patch+json');
+      const res = await send(conns, job.target, 'PATCH', job.paths[idx]!, body, 'application/merge-patch+json');
       const acked = wallMs();
       if (res.status !== 200) {
         errors.add(`status ${res.status}: ${res.body.toString('utf8', 0, 200)}`);
@@ -194,7 +207,7 @@ async function runPatchRate(job: PatchRateJob): Promise<PatchRateResult> {
   }
   await Promise.all(pending);
   const elapsed = performance.now() - start;
-  agent.destroy();
+  await conns.destroy();
   return {
     ...throughput(revisions.length, errors, elapsed, latencies),
     revisions: revisions.toArray(),
@@ -212,70 +225,76 @@ interface OpenWatcher {
   errors: number;
   endedEarly: boolean;
   closing: boolean;
-  res?: IncomingMessage;
   destroy(): void;
 }
 
 let watchers: OpenWatcher[] = [];
 
+/** One watch on its own connection: events are recorded as they arrive, until closed. */
+async function openWatcher(target: Target, path: string, annotation: string): Promise<OpenWatcher> {
+  const client = connection(target, { streaming: true });
+  const w: OpenWatcher = {
+    revisions: new Samples(),
+    receivedAt: new Samples(),
+    stampedAt: new Samples(),
+    errors: 0,
+    endedEarly: false,
+    closing: false,
+    destroy: () => void client.destroy().catch(() => undefined),
+  };
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await client.request({ method: 'GET', path, headers: headersFor(target, undefined, '') });
+  } catch (err) {
+    w.destroy();
+    throw err;
+  }
+  if (res.statusCode !== 200) {
+    w.destroy();
+    throw new Error(`watch ${path}: status ${res.statusCode}`);
+  }
+  let buf = '';
+  res.body.setEncoding('utf8');
+  res.body.on('data', (chunk: string) => {
+    const now = wallMs();
+    buf += chunk;
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (line.length === 0) continue;
+      const ev = JSON.parse(line) as { type: string; object: { metadata?: { resourceVersion?: string; annotations?: Record<string, string> } } };
+      if (ev.type === 'BOOKMARK') continue;
+      if (ev.type === 'ERROR') {
+        w.errors++;
+        continue;
+      }
+      w.revisions.push(Number(ev.object.metadata?.resourceVersion));
+      w.receivedAt.push(now);
+      const stamp = ev.object.metadata?.annotations?.[annotation];
+      w.stampedAt.push(stamp === undefined ? NaN : Number(stamp));
+    }
+  });
+  const ended = () => {
+    if (!w.closing) w.endedEarly = true;
+  };
+  res.body.on('end', ended);
+  res.body.on('error', ended);
+  return w;
+}
+
 async function runWatchOpen(job: WatchOpenJob): Promise<{ ready: true }> {
-  const agent = new https.Agent({ keepAlive: false, maxSockets: Infinity, ca: job.target.ca });
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (job.target.token) headers.Authorization = `Bearer ${job.target.token}`;
-  const opened = job.paths.map(
-    (path) =>
-      new Promise<OpenWatcher>((resolve, reject) => {
-        const w: OpenWatcher = {
-          revisions: new Samples(),
-          receivedAt: new Samples(),
-          stampedAt: new Samples(),
-          errors: 0,
-          endedEarly: false,
-          closing: false,
-          destroy: () => req.destroy(),
-        };
-        const req = https.request(job.target.url + path, { agent, headers }, (res) => {
-          if (res.statusCode !== 200) {
-            reject(new Error(`watch ${path}: status ${res.statusCode}`));
-            res.resume();
-            return;
-          }
-          w.res = res;
-          let buf = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            const now = wallMs();
-            buf += chunk;
-            let nl: number;
-            while ((nl = buf.indexOf('\n')) >= 0) {
-              const line = buf.slice(0, nl);
-              buf = buf.slice(nl + 1);
-              if (line.length === 0) continue;
-              const ev = JSON.parse(line) as { type: string; object: { metadata?: { resourceVersion?: string; annotations?: Record<string, string> } } };
-              if (ev.type === 'BOOKMARK') continue;
-              if (ev.type === 'ERROR') {
-                w.errors++;
-                continue;
-              }
-              w.revisions.push(Number(ev.object.metadata?.resourceVersion));
-              w.receivedAt.push(now);
-              const stamp = ev.object.metadata?.annotations?.[job.annotation];
-              w.stampedAt.push(stamp === undefined ? NaN : Number(stamp));
-            }
-          });
-          res.on('end', () => {
-            if (!w.closing) w.endedEarly = true;
-          });
-          res.on('error', () => undefined);
-          resolve(w);
-        });
-        req.on('error', (err) => {
-          if (!w.closing) reject(err);
-        });
-        req.end();
-      }),
-  );
-  watchers = await Promise.all(opened);
+  const opened = await Promise.allSettled(job.paths.map((path) => openWatcher(job.target, path, job.annotation)));
+  const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  const ok = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  if (failed) {
+    for (const w of ok) {
+      w.closing = true;
+      w.destroy();
+    }
+    throw failed.reason;
+  }
+  watchers = ok;
   return { ready: true };
 }
 

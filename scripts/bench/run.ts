@@ -3,11 +3,16 @@
  * --full` the scale profile. Starts its own server on a temporary data dir on 127.0.0.1, drives
  * it from forked load-generator processes, prints one table and writes bench-results.json.
  *
- * Flags: --full, --only <scenario,...>, --cpu-prof (profile the server; prints the top self
- * time), --dist (run dist/main.js, built by `npm run build`, instead of src/ through tsx),
+ * Flags: --full, --only <scenario,...>, --cpu-prof (profile the servers; prints the top self
+ * time of each), --dist (run dist/main.js, built by `npm run build`, instead of src/ through tsx),
  * --entry <main.js> (another compiled entry), --out <file>, --keep (keep the temporary directory),
- * --server-arg=<flag> (repeatable; passed to kubelevel, e.g. --server-arg=--nodes=0).
+ * --server-arg=<flag> (repeatable; passed to kubelevel, e.g. --server-arg=--nodes=0),
+ * --scale-pods=N (size of the scale scenario; default 150000).
  * Scenarios: request-path, durable-writes, watch-fanout, kubectl, scale (--full only).
+ *
+ * Servers: "main" (the default server, plus --server-arg flags) runs every scenario but scale;
+ * durable-writes also runs on "writes", the API server alone (--controllers= --nodes=0), which
+ * holds its target rows; scale gets a server of its own ("scale").
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,10 +22,10 @@ import { LoadGen } from './loadgen-client.js';
 import { summarizeProfiles } from './profile-summary.js';
 import { Report } from './report.js';
 import { ApiClient, startKubelevel, type RunningServer, type ServerOptions } from './server-process.js';
-import { runDurableWrites } from './scenarios/durable-writes.js';
+import { API_SERVER_ALONE, API_SERVER_ALONE_FLAGS, DEFAULT_SERVER, runDurableWrites, type RawRates } from './scenarios/durable-writes.js';
 import { runKubectl } from './scenarios/kubectl.js';
 import { runRequestPath } from './scenarios/request-path.js';
-import { runScale } from './scenarios/scale.js';
+import { DEFAULT_SCALE_PODS, runScale, scaleLayout } from './scenarios/scale.js';
 import { runWatchFanout } from './scenarios/watch-fanout.js';
 
 interface Args {
@@ -32,10 +37,11 @@ interface Args {
   keep: boolean;
   /** Extra kubelevel flags (`--server-arg=--nodes=0`), e.g. to measure without the simulated node. */
   serverArgs: string[];
+  scalePods: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { profile: 'quick', cpuProf: false, out: 'bench-results.json', keep: false, serverArgs: [] };
+  const args: Args = { profile: 'quick', cpuProf: false, out: 'bench-results.json', keep: false, serverArgs: [], scalePods: DEFAULT_SCALE_PODS };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--full') args.profile = 'full';
@@ -46,14 +52,23 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--keep') args.keep = true;
     else if (a.startsWith('--server-arg=')) args.serverArgs.push(a.slice('--server-arg='.length));
     else if (a === '--only') args.only = new Set(argv[++i]!.split(','));
+    else if (a.startsWith('--scale-pods=')) args.scalePods = Number(a.slice('--scale-pods='.length));
+    else if (a === '--scale-pods') args.scalePods = Number(argv[++i]);
     else if (a === '--out') args.out = argv[++i]!;
     else throw new Error(`unknown flag ${a}`);
   }
+  scaleLayout(args.scalePods); // fail before starting anything
   return args;
+}
+
+/** Flags of the API-server-alone server: --server-arg flags, except the ones it sets itself. */
+function apiServerAloneFlags(serverArgs: readonly string[]): string[] {
+  return [...serverArgs.filter((a) => !/^--(controllers|nodes)(=|$)/.test(a)), ...API_SERVER_ALONE_FLAGS];
 }
 
 /** One kubelevel process and its data dir, with the helpers scenarios use. */
 class Session implements BenchContext {
+  readonly name: string;
   readonly profile: Profile;
   readonly report: Report;
   readonly tmp: string;
@@ -64,7 +79,8 @@ class Session implements BenchContext {
   #api: ApiClient | undefined;
   readonly startups: number[] = [];
 
-  constructor(profile: Profile, report: Report, tmp: string, dataDir: string, opts: ServerOptions, loads: Map<string, LoadGen>) {
+  constructor(name: string, profile: Profile, report: Report, tmp: string, dataDir: string, opts: ServerOptions, loads: Map<string, LoadGen>) {
+    this.name = name;
     this.profile = profile;
     this.report = report;
     this.tmp = tmp;
@@ -122,9 +138,18 @@ async function main(): Promise<number> {
   if (args.cpuProf) mkdirSync(profDir);
   const report = new Report();
   const loads = new Map<string, LoadGen>();
-  const serverOpts = (dataDir: string): ServerOptions => ({ dataDir, extraFlags: args.serverArgs, ...(args.entry ? { entry: args.entry } : {}), ...(args.cpuProf ? { cpuProfDir: profDir } : {}) });
   const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
   const sessions: Session[] = [];
+  /** A server of its own (data dir, CPU profile dir) named `name`. */
+  const session = (name: string, extraFlags: string[] = args.serverArgs): Session => {
+    const dataDir = join(tmp, `${name}-data`);
+    const cpuProfDir = join(profDir, name);
+    if (args.cpuProf) mkdirSync(cpuProfDir);
+    const opts: ServerOptions = { dataDir, extraFlags, ...(args.entry ? { entry: args.entry } : {}), ...(args.cpuProf ? { cpuProfDir } : {}) };
+    const s = new Session(name, args.profile, report, tmp, dataDir, opts, loads);
+    sessions.push(s);
+    return s;
+  };
   const run = async (session: Session, name: string, fn: () => Promise<void>) => {
     if (!wanted(name)) return;
     const t0 = performance.now();
@@ -139,21 +164,37 @@ async function main(): Promise<number> {
   };
 
   try {
-    const main = new Session(args.profile, report, tmp, join(tmp, 'data'), serverOpts(join(tmp, 'data')), loads);
-    sessions.push(main);
+    const main = session('main');
     await main.start();
     log(`kubelevel at ${main.server().target.url} (pid ${main.server().pid}), ready in ${main.server().readyMs.toFixed(0)} ms`);
     await run(main, 'request-path', () => runRequestPath(main));
-    await run(main, 'durable-writes', () => runDurableWrites(main));
+    await run(main, 'durable-writes', async () => {
+      // the API server alone first (target rows), with the default server stopped so that
+      // neither its controllers nor its simulated node share the CPU; then the default server
+      const raws: RawRates = new Map();
+      await main.stop();
+      try {
+        const writes = session('writes', apiServerAloneFlags(args.serverArgs));
+        await writes.start();
+        log(`API server alone at ${writes.server().target.url} (pid ${writes.server().pid})`);
+        try {
+          await runDurableWrites(writes, API_SERVER_ALONE, raws);
+        } finally {
+          await writes.stop();
+        }
+      } finally {
+        await main.start();
+      }
+      await runDurableWrites(main, DEFAULT_SERVER, raws);
+    });
     await run(main, 'watch-fanout', () => runWatchFanout(main));
     if (args.profile === 'quick') await run(main, 'kubectl', () => runKubectl(main, 200));
     await main.stop();
 
     if (args.profile === 'full' && (wanted('scale') || wanted('kubectl'))) {
-      const scale = new Session(args.profile, report, tmp, join(tmp, 'scale-data'), serverOpts(join(tmp, 'scale-data')), loads);
-      sessions.push(scale);
+      const scale = session('scale');
       await scale.start();
-      await run(scale, 'scale', () => runScale(scale, main.startups[0] ?? NaN));
+      await run(scale, 'scale', () => runScale(scale, main.startups[0] ?? NaN, scaleLayout(args.scalePods)));
       await run(scale, 'kubectl', () => runKubectl(scale, 1000));
       await scale.stop();
     }
@@ -164,11 +205,17 @@ async function main(): Promise<number> {
 
   const elapsedMs = performance.now() - started;
   if (args.cpuProf) {
-    const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(profDir, f));
-    const top = summarizeProfiles(files, 25);
-    report.detail('cpuProfile', { files, top });
-    process.stdout.write(`\nServer CPU profile (${files.length} file(s) in ${profDir}), top self time:\n`);
-    for (const t of top) process.stdout.write(`  ${t.selfPct.toFixed(1).padStart(5)}%  ${t.selfMs.toFixed(0).padStart(7)} ms  ${t.name}  ${t.location}\n`);
+    const profiles: Record<string, unknown> = {};
+    for (const s of sessions) {
+      const dir = join(profDir, s.name);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
+      if (files.length === 0) continue;
+      const top = summarizeProfiles(files, 25);
+      profiles[s.name] = { files, top };
+      process.stdout.write(`\nServer CPU profile "${s.name}" (${files.length} file(s) in ${dir}), top self time:\n`);
+      for (const t of top) process.stdout.write(`  ${t.selfPct.toFixed(1).padStart(5)}%  ${t.selfMs.toFixed(0).padStart(7)} ms  ${t.name}  ${t.location}\n`);
+    }
+    report.detail('cpuProfile', profiles);
   }
   const out = resolve(args.out);
   report.write(out, {

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from '../registry/registry.js';
 import type { Client } from '../client/client.js';
-import type { Config } from '../config.js';
+import { isControllerEnabled, type Config, type ControllerName } from '../config.js';
 import type { InformerFactory } from './runtime/informer-factory.js';
 import type { Controller } from './runtime/controller.js';
 import { NamespaceLifecycleController } from './namespace-lifecycle.js';
@@ -27,12 +27,15 @@ export interface ControllerDeps {
 
 export function buildControllers(deps: ControllerDeps): Controller[] {
   const controllers: Controller[] = [];
-  controllers.push(new NamespaceLifecycleController(deps));
+  // --controllers, with kube-controller-manager's names (config.ts KNOWN_CONTROLLERS)
+  const enabled = (name: ControllerName) => isControllerEnabled(deps.config.controllers, name);
+  if (enabled('namespace-controller')) controllers.push(new NamespaceLifecycleController(deps));
   // without a pool, LoadBalancer services stay <pending>, as on a cluster without a cloud
-  if (deps.config.loadBalancerIPRange) controllers.push(new LoadBalancerController({ ...deps, range: deps.config.loadBalancerIPRange }));
-  controllers.push(new EndpointsController(deps));
-  controllers.push(new EndpointSliceController(deps));
-  controllers.push(new EndpointSliceMirroringController(deps));
+  const lbRange = deps.config.loadBalancerIPRange;
+  if (lbRange && enabled('service-lb-controller')) controllers.push(new LoadBalancerController({ ...deps, range: lbRange }));
+  if (enabled('endpoints-controller')) controllers.push(new EndpointsController(deps));
+  if (enabled('endpointslice-controller')) controllers.push(new EndpointSliceController(deps));
+  if (enabled('endpointslice-mirroring-controller')) controllers.push(new EndpointSliceMirroringController(deps));
   // the simulated nodes: their kubelets, the scheduler, and the events they all record;
   // --nodes 0 turns the simulation off (pods stay as written, as on a cluster without a scheduler)
   const recorder = new EventRecorder({ events: deps.client.events, now: deps.now, log: deps.logger });
@@ -41,6 +44,7 @@ export function buildControllers(deps: ControllerDeps): Controller[] {
     controllers.push(new NodeController({ ...deps, recorder, nodes }));
     controllers.push(new PodLifecycleController({ ...deps, recorder, simulatedNodes: nodes.map((n) => n.name) }));
   }
+  // --event-ttl is kube-apiserver's (etcd leases), not a controller: always on
   controllers.push(new EventTTL({ events: deps.client.events, now: deps.now, log: deps.logger }));
   return controllers;
 }

@@ -1,10 +1,12 @@
 /**
- * 4. Scale (--full): 150,000 pods in 1,000 namespaces and 10,000 Services with selectors.
+ * 4. Scale (--full): 150,000 pods in 1,000 namespaces and 10,000 Services with selectors (run.ts
+ * --scale-pods=N for another size: N / 150 namespaces, N / 15 Services, the same layout).
  * Load time, RSS, restart-to-ready, a full paged LIST, a label-selected LIST in one namespace,
  * and pod-ready → Endpoints-updated latency when an endpoints controller is running.
  *
- * Layout: object i goes to namespace scale-(i % 1000) with app=app-(floor(i / 1000) % 10), so
- * each namespace holds 150 pods and 10 Services, each Service selecting 15 pods.
+ * Layout: with NS namespaces, object i goes to namespace scale-(i % NS) with
+ * app=app-(floor(i / NS) % 10), so each namespace holds 150 pods and 10 Services, each Service
+ * selecting 15 pods.
  */
 import https from 'node:https';
 import { join } from 'node:path';
@@ -15,14 +17,23 @@ import { namespaceTemplate, podTemplate, serviceTemplate } from '../fixtures.js'
 import { summarize } from '../stats.js';
 import { startBaseline } from './request-path.js';
 
-const NAMESPACES = 1000;
-const PODS = 150_000;
-const SERVICES = 10_000;
+export const DEFAULT_SCALE_PODS = 150_000;
+const PODS_PER_NAMESPACE = 150;
+const PODS_PER_SERVICE = 15;
 const APPS = 10;
 const MiB = 2 ** 20;
 
-export async function runScale(ctx: BenchContext, emptyStartupMs: number): Promise<void> {
-  const scenario = 'scale';
+/** The sizes for `pods` pods; throws unless the layout fits (a multiple of 150, at least 8 namespaces). */
+export function scaleLayout(pods: number): { pods: number; namespaces: number; services: number } {
+  if (!Number.isInteger(pods) || pods % PODS_PER_NAMESPACE !== 0 || pods < 8 * PODS_PER_NAMESPACE) {
+    throw new Error(`--scale-pods=${pods}: must be a multiple of ${PODS_PER_NAMESPACE}, at least ${8 * PODS_PER_NAMESPACE}`);
+  }
+  return { pods, namespaces: pods / PODS_PER_NAMESPACE, services: pods / PODS_PER_SERVICE };
+}
+
+export async function runScale(ctx: BenchContext, emptyStartupMs: number, size = scaleLayout(DEFAULT_SCALE_PODS)): Promise<void> {
+  const { pods: PODS, namespaces: NAMESPACES, services: SERVICES } = size;
+  const scenario = `scale (${PODS} pods)`;
   const load = ctx.load();
   const target = () => ctx.server().target;
   const namespaces = Array.from({ length: NAMESPACES }, (_, i) => `scale-${i}`);
@@ -46,7 +57,7 @@ export async function runScale(ctx: BenchContext, emptyStartupMs: number): Promi
     value: loadMs / 1000,
     unit: 's',
     baseline: writes / raw.perSec,
-    note: `${pods.count} pods ${pods.perSec.toFixed(0)}/s, ${svcs.count} services ${svcs.perSec.toFixed(0)}/s; baseline = raw LevelDB @64${errors > 0 ? `; ${errors} errors: ${[...ns.errorSamples, ...pods.errorSamples, ...svcs.errorSamples][0]}` : ''}`,
+    note: `${NAMESPACES} namespaces, ${pods.count} pods ${pods.perSec.toFixed(0)}/s, ${svcs.count} services ${svcs.perSec.toFixed(0)}/s; baseline = raw LevelDB @64${errors > 0 ? `; ${errors} errors: ${[...ns.errorSamples, ...pods.errorSamples, ...svcs.errorSamples][0]}` : ''}`,
   });
   await new Promise((r) => setTimeout(r, 2000));
   ctx.report.add({ scenario, metric: 'RSS after load', value: ctx.server().rss() / MiB, unit: 'MiB', target: { on: 'value', op: '<=', limit: 2048 } });
@@ -112,7 +123,7 @@ export async function runScale(ctx: BenchContext, emptyStartupMs: number): Promi
     await baseline.stop();
   }
 
-  await measureEndpoints(ctx);
+  await measureEndpoints(ctx, scenario, NAMESPACES * APPS);
 }
 
 function strip<T extends { acked: string[] }>(r: T): Omit<T, 'acked'> {
@@ -121,8 +132,7 @@ function strip<T extends { acked: string[] }>(r: T): Omit<T, 'acked'> {
 }
 
 /** Pod Ready via /status → Endpoints of its Service list the pod's IP as ready. */
-async function measureEndpoints(ctx: BenchContext): Promise<void> {
-  const scenario = 'scale';
+async function measureEndpoints(ctx: BenchContext, scenario: string, stride: number): Promise<void> {
   const metric = 'pod-ready → Endpoints updated p99';
   const api = ctx.api();
   const hasController = await pollUntil(async () => (await api.request('GET', '/api/v1/namespaces/scale-0/endpoints/ss-0')).status === 200, 10_000, 200);
@@ -153,9 +163,9 @@ async function measureEndpoints(ctx: BenchContext): Promise<void> {
   watchReq.end();
   const latencies: number[] = [];
   try {
-    // pods selected by scale-0/ss-0 (app-0): sp-0, sp-10000, sp-20000, …
-    for (let t = 0; t < 15; t++) {
-      const name = `sp-${t * 10_000}`;
+    // pods selected by scale-0/ss-0 (app-0): sp-0, sp-<stride>, sp-<2 × stride>, … (stride 10,000 at full size)
+    for (let t = 0; t < PODS_PER_SERVICE; t++) {
+      const name = `sp-${t * stride}`;
       const ip = `10.250.${Math.floor(t / 250)}.${(t % 250) + 1}`;
       const sent = performance.now();
       await api.json('PATCH', `/api/v1/namespaces/scale-0/pods/${name}/status`, {
