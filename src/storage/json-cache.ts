@@ -55,6 +55,11 @@ export function cachedJSON(value: unknown): string | undefined {
   return text;
 }
 
+/** The cached JSON of `value`, without computing it when absent. */
+export function peekJSON(value: unknown): string | undefined {
+  return value !== null && typeof value === 'object' ? shared.get(value) : undefined;
+}
+
 /** Records that frozen `value` was parsed from `text`. */
 export function rememberJSON(value: unknown, text: string): void {
   if (value !== null && typeof value === 'object' && Object.isFrozen(value)) shared.set(value, text);

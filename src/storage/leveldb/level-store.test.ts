@@ -139,3 +139,40 @@ test('a write that loses to one not yet durable fails only once the winner is vi
     await store.close();
   }
 });
+
+test('values are decoded on first read only, and a list whose texts left memory reads them back from disk', async () => {
+  const path = freshDir();
+  const writer = await openLevelStore({ path });
+  const big = 'x'.repeat(1 << 20);
+  // 64 MiB of text: more than the text cache keeps, so decoded values lose their text
+  for (let i = 0; i < 64; i++) await writer.create(POD(`p${String(i).padStart(2, '0')}`), { name: `p${i}`, big });
+  await writer.update(POD('p00'), { name: 'p0', big, v: 2 });
+  await writer.close();
+
+  let decodes = 0;
+  const store = await openLevelStore({
+    path,
+    decode: (json) => {
+      decodes++;
+      return JSON.parse(json);
+    },
+  });
+  try {
+    const first = await store.list<{ name: string }>('/registry/pods/');
+    assert.equal(decodes, 0, 'loading and listing need no decode');
+    assert.equal(first.items[5]!.json, JSON.stringify({ name: 'p5', big }));
+    for (const kv of first.items) assert.ok(Object.isFrozen(kv.value));
+    assert.equal(decodes, 64);
+    const again = await store.list<{ name: string; v?: number }>('/registry/pods/');
+    assert.equal(decodes, 64, 'values are decoded once');
+    const fromDisk = again.items.filter((kv) => kv.constructor.name === 'ListedKeyValue');
+    assert.ok(fromDisk.length >= 16, `${fromDisk.length} texts read back from disk`);
+    for (const kv of again.items) {
+      assert.equal(kv.json, JSON.stringify(kv.value));
+      assert.equal(kv.value, first.items.find((x) => x.key === kv.key)!.value, 'the same shared value');
+    }
+    assert.equal(again.items[0]!.value.v, 2);
+  } finally {
+    await store.close();
+  }
+});

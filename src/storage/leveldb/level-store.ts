@@ -36,8 +36,10 @@ import {
   META_COMPACTED,
   META_REVISION,
   encodeEvent,
+  decodeObject,
   encodeObject,
   eventKey,
+  ListedKeyValue,
   objectKey,
   parseJSON,
   StoredEvent,
@@ -70,6 +72,8 @@ const noop = (): void => undefined;
 export const DEFAULT_COMPACTION_WINDOW = 100_000;
 export const DEFAULT_COMPACTION_INTERVAL_MS = 60_000;
 export const DEFAULT_MAX_WATCHER_BUFFER = 10_000;
+/** Below this many values without text at hand, a list stringifies them rather than read disk. */
+const FETCH_TEXTS_MIN = 16;
 
 export interface LevelStoreStats extends CommitQueueStats {
   keys: number;
@@ -191,7 +195,39 @@ export class LevelStore implements Store {
         countAsOf(this.#index, states, prefix, from),
       );
     }
+    await this.#fetchTexts(page.items);
     return { ...(page as Omit<ListResult<T>, 'revision'>), revision };
+  }
+
+  /**
+   * Decoded values keep no text in memory (the text cache holds only recent ones), and encoding a
+   * large page would mean stringifying hundreds of objects on the event loop. Their text is on disk,
+   * so a page reads it back in one batch (LevelDB works off the main thread) when enough of it is
+   * missing. A disk record newer than the listed version (a later write) is skipped.
+   */
+  async #fetchTexts(items: KeyValue[]): Promise<void> {
+    const missing: StoredKeyValue[] = [];
+    const at: number[] = [];
+    items.forEach((kv, i) => {
+      if (kv instanceof StoredKeyValue && kv.cell.textAtHand === undefined) {
+        missing.push(kv);
+        at.push(i);
+      }
+    });
+    if (missing.length < FETCH_TEXTS_MIN) return;
+    let records: (string | undefined)[];
+    try {
+      records = await this.#db.getMany(missing.map((kv) => objectKey(kv.key)));
+    } catch (err) {
+      this.#log?.debug({ err }, 'reading list texts failed; encoding from memory');
+      return;
+    }
+    for (let i = 0; i < missing.length; i++) {
+      const record = records[i];
+      if (record === undefined) continue;
+      const d = decodeObject(record);
+      if (d.modRevision === missing[i]!.modRevision) items[at[i]!] = new ListedKeyValue(missing[i]!, d.valueJson);
+    }
   }
 
   count(prefix: string): number {

@@ -13,7 +13,7 @@
  * the small header alone and share value objects it already holds instead of parsing them again
  * (JSON.stringify never emits a raw newline, so the split is unambiguous).
  */
-import { cachedJSON, rememberJSON } from '../json-cache.js';
+import { cachedJSON, peekJSON, rememberJSON } from '../json-cache.js';
 import type { KeyValue, Revision, StoreEvent, StoreEventType } from '../storage.js';
 
 export const OBJECT_PREFIX = 'o:';
@@ -178,6 +178,11 @@ export class ValueCell {
   get json(): string {
     return this.#json ?? (cachedJSON(this.#value) as string);
   }
+
+  /** The text when it is at hand (still undecoded, or in the text cache); never computed. */
+  get textAtHand(): string | undefined {
+    return this.#json ?? peekJSON(this.#value);
+  }
 }
 
 /** A committed key-value whose value is read through its cell. Frozen; the cell decodes once. */
@@ -201,6 +206,34 @@ export class StoredKeyValue implements KeyValue {
 
   get json(): string {
     return this.cell.json;
+  }
+}
+
+/** A listed key-value with its text read back from disk; the value is still the shared one. */
+export class ListedKeyValue implements KeyValue {
+  readonly #kv: StoredKeyValue;
+  readonly json: string;
+
+  constructor(kv: StoredKeyValue, json: string) {
+    this.#kv = kv;
+    this.json = json;
+    Object.freeze(this);
+  }
+
+  get key(): string {
+    return this.#kv.key;
+  }
+
+  get createRevision(): Revision {
+    return this.#kv.createRevision;
+  }
+
+  get modRevision(): Revision {
+    return this.#kv.modRevision;
+  }
+
+  get value(): unknown {
+    return this.#kv.value;
   }
 }
 
