@@ -11,7 +11,6 @@ import { ensurePki, type Pki } from './auth/pki.js';
 import { createAuthenticator, tlsServerOptions } from './auth/authn.js';
 import { writeKubeconfig } from './auth/kubeconfig.js';
 import { openLevelStore } from './storage/leveldb/level-store.js';
-import { StoredObjectDecoder } from './registry/stored-decoder.js';
 import type { Store } from './storage/storage.js';
 import { IPAllocator } from './allocators/ip-allocator.js';
 import { PortAllocator } from './allocators/port-allocator.js';
@@ -68,11 +67,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     hosts: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
   });
 
-  const store = await openLevelStore({
-    path: join(config.dataDir, 'db'),
-    logger: logger.child({ component: 'storage' }),
-    decode: new StoredObjectDecoder().decode,
-  });
+  const store = await openLevelStore({ path: join(config.dataDir, 'db'), logger: logger.child({ component: 'storage' }) });
   const allocators: ServiceAllocators = { ips: ipAllocators, nodePorts: new PortAllocator(config.serviceNodePortRange) };
   const schemas = loadSchemas();
   const schema = schemaChecks(schemas);
