@@ -23,15 +23,21 @@ interface ContinueToken {
   v: string;
   rv: number;
   start: string;
+  /** Ours: how many objects the list holds from `start` on (it is fixed: pages share `rv`). */
+  left?: number;
 }
 
-/** Same shape as kube's continue token: base64 of {"v":"meta.k8s.io/v1","rv":N,"start":"<key suffix>"}. */
-export function encodeContinue(revision: Revision, startKeySuffix: string): string {
+/**
+ * Same shape as kube's continue token: base64 of {"v":"meta.k8s.io/v1","rv":N,"start":"<key suffix>"},
+ * plus the count of what is left when known, so the next page need not count it again.
+ */
+export function encodeContinue(revision: Revision, startKeySuffix: string, left?: number): string {
   const token: ContinueToken = { v: 'meta.k8s.io/v1', rv: revision, start: startKeySuffix };
+  if (left !== undefined) token.left = left;
   return Buffer.from(JSON.stringify(token)).toString('base64url');
 }
 
-export function decodeContinue(token: string): { revision: Revision; start: string } {
+export function decodeContinue(token: string): { revision: Revision; start: string; left?: number } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
@@ -44,5 +50,6 @@ export function decodeContinue(token: string): { revision: Revision; start: stri
   if (typeof t.start !== 'string' || t.start.length === 0 || t.start.includes('..')) {
     throw badRequest('continue key is not valid: encoded start key is invalid');
   }
-  return { revision: t.rv, start: t.start };
+  const left = typeof t.left === 'number' && Number.isSafeInteger(t.left) && t.left >= 0 ? t.left : undefined;
+  return left === undefined ? { revision: t.rv, start: t.start } : { revision: t.rv, start: t.start, left };
 }

@@ -138,9 +138,11 @@ export class ResourceStore {
     const prefix = this.prefix(namespace);
     let revision: Revision | undefined;
     let startKey: string | undefined;
+    let startCount: number | undefined;
     if (opts.continue) {
       const token = decodeContinue(opts.continue);
       revision = token.revision;
+      startCount = token.left;
       startKey = resourcePrefix(this.def) + token.start;
       if (!startKey.startsWith(prefix)) throw badRequest('continue key is not valid: key does not match the request');
     } else if (opts.resourceVersion && opts.resourceVersion !== '0') {
@@ -159,6 +161,7 @@ export class ResourceStore {
       result = await this.#deps.store.list<KObject>(filter.narrowPrefix(prefix), {
         revision,
         startKey,
+        ...(startCount !== undefined && !filter.acceptsKeyValue ? { startCount } : {}),
         limit,
         filter: filter.acceptsKeyValue,
       });
@@ -182,7 +185,7 @@ export class ResourceStore {
     const encodeItems = () => result.items.map((kv) => encodeStored(kv));
     const meta: KList['metadata'] = { resourceVersion: String(result.revision) };
     if (result.nextKey !== undefined) {
-      meta.continue = encodeContinue(result.revision, result.nextKey.slice(resourcePrefix(this.def).length));
+      meta.continue = encodeContinue(result.revision, result.nextKey.slice(resourcePrefix(this.def).length), result.remaining);
       if (result.remaining !== undefined) meta.remainingItemCount = result.remaining;
     }
     return {

@@ -32,6 +32,11 @@ export interface ListOptions {
   revision?: Revision;
   /** Start at this key (inclusive), for paging. */
   startKey?: string;
+  /**
+   * How many entries (before filtering) the list holds from `startKey` on at `revision`, when the
+   * caller knows it (from the previous page): `remaining` is then derived instead of counted.
+   */
+  startCount?: number;
   /** At most this many items; 0 or absent = all. */
   limit?: number;
   /** Keep only values this accepts. Filtering happens before `limit` is counted. */

@@ -230,6 +230,8 @@ test('limit + continue pages stably at the first page\'s revision', async () => 
   assert.equal(second.status, 200);
   assert.deepEqual(second.body.items.map((p: any) => p.metadata.name), ['p3', 'p4', 'p5']);
   assert.equal(second.body.metadata.resourceVersion, first.body.metadata.resourceVersion);
+  // counted at the list's revision: p3a (created since) does not count, p4 (deleted since) does
+  assert.equal(second.body.metadata.remainingItemCount, 1);
   const third = await srv.req('get', `/api/v1/namespaces/paging/pods?limit=3&continue=${encodeURIComponent(second.body.metadata.continue)}`);
   assert.deepEqual(third.body.items.map((p: any) => p.metadata.name), ['p6']);
   assert.equal(third.body.metadata.continue, undefined);

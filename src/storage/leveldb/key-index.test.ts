@@ -39,6 +39,8 @@ test('collectPage: limit, nextKey, remaining, filter', () => {
     { opts: { limit: 0 }, keys: ['/a', '/b', '/c', '/d'], nextKey: undefined, remaining: undefined },
     { opts: { limit: 4 }, keys: ['/a', '/b', '/c', '/d'], nextKey: undefined, remaining: undefined },
     { opts: { limit: 3 }, keys: ['/a', '/b', '/c'], nextKey: '/d', remaining: 1 },
+    // a known count from the start (a later page of a list at one revision) is used, not recounted
+    { opts: { limit: 2, startCount: 40 }, keys: ['/a', '/b'], nextKey: '/c', remaining: 38 },
     {
       opts: { limit: 1, filter: (x: KeyValue) => x.key !== '/a' },
       keys: ['/b'],

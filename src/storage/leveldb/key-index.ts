@@ -77,7 +77,7 @@ export function collectPage(
     if (opts.filter && !opts.filter(kv)) continue;
     if (items.length >= limit) {
       // kv is the first match that did not fit: paging restarts here (startKey is inclusive).
-      const remaining = opts.filter ? undefined : countFrom(kv.key);
+      const remaining = opts.filter ? undefined : opts.startCount !== undefined ? opts.startCount - items.length : countFrom(kv.key);
       return remaining === undefined
         ? { items, nextKey: kv.key }
         : { items, nextKey: kv.key, remaining };
