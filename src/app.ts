@@ -26,6 +26,8 @@ import { ControllerManager } from './controllers/runtime/manager.js';
 import { InformerFactory } from './controllers/runtime/informer-factory.js';
 import { Client } from './client/client.js';
 import { loadSchemas, schemaChecks } from './registry/schema.js';
+import type { SchemaChecks } from './registry/schema-checks.js';
+import type { KObject } from './apimachinery/meta.js';
 import { OpenAPIDocuments } from './server/openapi.js';
 import { servedResourceOf } from './server/discovery.js';
 import { VERSION_INFO } from './version.js';
@@ -113,6 +115,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   const kubeconfigPath = join(config.dataDir, 'kubeconfig');
   await writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caPem, token: pki.adminToken });
   logger.info({ url, kubeconfig: kubeconfigPath }, 'kubelevel is serving');
+  warmUpSchemaChecks(registry, schema);
 
   const informers = new InformerFactory(registry, logger.child({ component: 'informer' }));
   const controllers = new ControllerManager(
@@ -143,4 +146,22 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
       return closing;
     },
   };
+}
+
+/**
+ * Compiles every kind's schema checks in the background, one kind per event-loop turn, so that the
+ * first write of a kind does not pay for it (compiling a kind's validator takes tens of ms).
+ */
+function warmUpSchemaChecks(registry: Registry, schema: SchemaChecks): void {
+  const stores = registry.resources();
+  const next = (i: number): void => {
+    const rs = stores[i];
+    if (rs === undefined) return;
+    const probe = { apiVersion: rs.apiVersion, kind: rs.def.kind, metadata: {} } as KObject;
+    schema.decodeError(probe, rs.def);
+    schema.unknownFields(probe, rs.def);
+    schema.patchMeta(rs.def);
+    setImmediate(next, i + 1).unref();
+  };
+  setImmediate(next, 0).unref();
 }
