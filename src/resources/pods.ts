@@ -1,7 +1,7 @@
 /** core/v1 Pod: defaults as kube-apiserver applies them, graceful deletion, and /binding. */
 import type { KObject } from '../apimachinery/meta.js';
 import { fieldErr, type FieldError } from '../apimachinery/field-errors.js';
-import { isDNS1123Label } from '../apimachinery/validation.js';
+import { isDNS1123Label, isValidIP, parseIPSloppy } from '../apimachinery/validation.js';
 import { badRequest, conflict } from '../apimachinery/status.js';
 import type { ResourceDefinition, ActionRequest, RequestContext } from '../registry/resource-definition.js';
 import { rfc3339, deepEqualJSON, defaultClock } from '../registry/object-meta.js';
@@ -125,6 +125,31 @@ function validateContainers(list: Container[] | undefined, path: string, names: 
   return errs;
 }
 
+/**
+ * Pod IPs in a status write, as upstream checks them: each a valid IP, at most one per family, no
+ * duplicates. A lone podIP counts as podIPs[0] (the v1 conversion fills podIPs from it).
+ */
+export function validatePodIPs(pod: Pod): FieldError[] {
+  const status = pod.status;
+  const ips = status?.podIPs?.length ? status.podIPs : status?.podIP ? [{ ip: status.podIP }] : [];
+  const errs: FieldError[] = [];
+  ips.forEach((p, i) => {
+    for (const msg of isValidIP(p.ip ?? '')) errs.push(fieldErr.invalid(`status.podIPs[${i}]`, p.ip, msg));
+  });
+  if (ips.length > 1) {
+    const families = new Set(ips.map((p) => parseIPSloppy(p.ip ?? '')?.family));
+    if (ips.length > 2 || families.size !== 2 || families.has(undefined)) {
+      errs.push(fieldErr.invalid('status.podIPs', ips, 'may specify no more than one IP for each IP family'));
+    }
+    const seen = new Set<string>();
+    ips.forEach((p, i) => {
+      if (seen.has(p.ip)) errs.push(fieldErr.duplicate(`status.podIPs[${i}]`, p));
+      seen.add(p.ip);
+    });
+  }
+  return errs;
+}
+
 function validatePod(pod: Pod): FieldError[] {
   const spec = pod.spec ?? {};
   const errs: FieldError[] = [];
@@ -220,6 +245,7 @@ export const podsResource: ResourceDefinition<Pod> = {
     prepareForUpdate(next, prev) {
       next.spec = prev.spec;
     },
+    validateUpdate: (next) => validatePodIPs(next),
   },
   customSubresources: [{ name: 'binding', verbs: ['create'], kind: 'Binding', handle: bind }],
   hooks: {
