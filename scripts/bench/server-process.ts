@@ -23,6 +23,8 @@ export interface RunningServer {
   readonly target: Target;
   /** Milliseconds from spawn to the `kubelevel is serving` line. */
   readonly readyMs: number;
+  /** Resolves with ms from spawn once the controllers report their informers synced. */
+  controllersSynced(): Promise<number>;
   /** Resident set size in bytes (from /proc). */
   rss(): number;
   /** SIGTERM and wait for exit. */
@@ -43,8 +45,13 @@ export async function startKubelevel(opts: ServerOptions): Promise<RunningServer
   child.stderr!.on('data', (c: Buffer) => {
     if (stderr.length < 50) stderr.push(c.toString());
   });
+  const lines = createInterface({ input: child.stdout! });
+  const synced = new Promise<number>((resolve) => {
+    lines.on('line', (line) => {
+      if (line.includes('"controllers started"')) resolve(performance.now() - started);
+    });
+  });
   const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
     const onExit = (code: number | null) => reject(new Error(`kubelevel exited (${code}) before serving:\n${stderr.join('')}`));
     child.once('exit', onExit);
     lines.on('line', (line) => {
@@ -61,8 +68,6 @@ export async function startKubelevel(opts: ServerOptions): Promise<RunningServer
     });
   });
   const readyMs = performance.now() - started;
-  // keep draining stdout so the server never blocks on a full pipe
-  child.stdout!.resume();
   const target: Target = {
     url,
     ca: readFileSync(join(opts.dataDir, 'pki', 'ca.crt'), 'utf8'),
@@ -72,6 +77,7 @@ export async function startKubelevel(opts: ServerOptions): Promise<RunningServer
     pid: child.pid!,
     target,
     readyMs,
+    controllersSynced: () => synced,
     rss: () => rssOf(child.pid!),
     stop: () => stopChild(child),
   };
