@@ -51,7 +51,14 @@ export function watchResource(rs: ResourceStore, store: Store, namespace: string
     lastRevision = start;
     let w;
     try {
-      w = store.watch(prefix, { afterRevision: start, signal: abort.signal, maxBuffered: MAX_WATCHER_BUFFER });
+      // as kube's cacher: the selector is tested when the event is dispatched, so a watcher only
+      // queues (and wakes up for) the events that concern it
+      w = store.watch(prefix, {
+        afterRevision: start,
+        signal: abort.signal,
+        maxBuffered: MAX_WATCHER_BUFFER,
+        ...(filter.isEverything ? {} : { filter: concerns, filterKey: `${req.labelSelector ?? ''}\u0000${req.fieldSelector ?? ''}` }),
+      });
     } catch (err) {
       if (err instanceof RevisionCompactedError) {
         yield { type: 'ERROR', object: expired(`too old resource version: ${start} (${err.compacted + 1})`).status as unknown as KObject };
@@ -72,6 +79,14 @@ export function watchResource(rs: ResourceStore, store: Store, namespace: string
     } finally {
       w.stop();
     }
+  }
+
+  /** The event enters, stays in or leaves the selection. */
+  function concerns(ev: StoreEvent): boolean {
+    const cur = ev.value as KObject | undefined;
+    if (cur !== undefined && filter.matches(cur)) return true;
+    const prev = ev.prevValue as KObject | undefined;
+    return prev !== undefined && filter.matches(prev);
   }
 
   function translate(ev: StoreEvent): WatchEvent | undefined {

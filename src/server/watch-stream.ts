@@ -112,8 +112,22 @@ export class WatchStreams {
     const res = reply.raw;
     res.writeHead(200, headers);
     res.flushHeaders();
+    // events that arrive together (one group commit) leave together: one TLS record and one
+    // syscall rather than one per event
+    let corked = false;
+    const uncork = (): void => {
+      corked = false;
+      res.uncork();
+    };
     const sink: EventSink = {
-      write: (line) => res.write(line),
+      write: (line) => {
+        if (!corked) {
+          corked = true;
+          res.cork();
+          process.nextTick(uncork);
+        }
+        return res.write(line);
+      },
       drained: () => new Promise((resolve) => res.once('drain', resolve)),
       end: () => res.end(),
       onClose: (fn) => {

@@ -77,6 +77,11 @@ export interface WatchOptions {
   signal?: AbortSignal;
   /** Keep only events this accepts (cheap predicate; applied before buffering). */
   filter?: (ev: StoreEvent) => boolean;
+  /**
+   * Watches whose filters have equal keys accept the same events: the store may evaluate such a
+   * filter once per event for all of them (e.g. the selector string).
+   */
+  filterKey?: string;
   /** Buffered events beyond which a slow watcher is dropped with `WatcherTooSlowError`. */
   maxBuffered?: number;
 }

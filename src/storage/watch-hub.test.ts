@@ -177,3 +177,28 @@ test('abort signal, stop and closeAll end watches; closed hub refuses new ones',
   assert.equal(log.hub.watcherCount, 0);
   assert.throws(() => log.hub.watch('/registry/', { afterRevision: 0 }), StoreClosedError);
 });
+
+test('watchers sharing a filter key share one evaluation per event; prefixes group watchers', async () => {
+  const log = new FakeLog();
+  let calls = 0;
+  const even = (ev: StoreEvent): boolean => {
+    calls++;
+    return (ev.value as { n: number }).n % 2 === 0;
+  };
+  const same = [1, 2, 3].map(() => log.hub.watch('/registry/pods/', { afterRevision: 0, filter: even, filterKey: 'even' }));
+  const unkeyed = log.hub.watch('/registry/pods/', { afterRevision: 0, filter: even });
+  const ns = log.hub.watch('/registry/pods/b/', { afterRevision: 0, filter: even, filterKey: 'even' });
+  const other = log.hub.watch('/registry/pods/c/', { afterRevision: 0 });
+  assert.equal(log.hub.watcherCount, 6);
+  log.put('/registry/pods/a/x', 1);
+  log.put('/registry/pods/b/y', 2);
+  log.put('/registry/pods/a/z', 4);
+  // per event: one keyed evaluation (shared by the three and the namespace watcher) + the unkeyed one
+  assert.equal(calls, 6);
+  for (const w of [...same, unkeyed]) assert.deepEqual((await take(w, 2)).map((e) => e.key), ['/registry/pods/b/y', '/registry/pods/a/z']);
+  assert.deepEqual((await take(ns, 1)).map((e) => e.key), ['/registry/pods/b/y']);
+  log.put('/registry/pods/c/q', 3);
+  assert.deepEqual((await take(other, 1)).map((e) => e.key), ['/registry/pods/c/q']);
+  for (const w of [...same, unkeyed, ns, other]) w.stop();
+  assert.equal(log.hub.watcherCount, 0);
+});

@@ -47,7 +47,8 @@ export function resourcePrefixOf(keyOrPrefix: string): string | undefined {
 export class WatchHub {
   readonly #source: EventSource;
   readonly #defaultMaxBuffered: number;
-  readonly #byResource = new Map<string, Set<HubWatcher>>();
+  /** Per resource, watchers grouped by their exact prefix: an event tests each prefix once. */
+  readonly #byResource = new Map<string, Map<string, Set<HubWatcher>>>();
   /** Watchers whose prefix spans resources (e.g. '/registry/'): they see every event. */
   readonly #wide = new Set<HubWatcher>();
   #closed = false;
@@ -59,7 +60,7 @@ export class WatchHub {
 
   get watcherCount(): number {
     let n = this.#wide.size;
-    for (const set of this.#byResource.values()) n += set.size;
+    for (const groups of this.#byResource.values()) for (const set of groups.values()) n += set.size;
     return n;
   }
 
@@ -82,8 +83,10 @@ export class WatchHub {
     if (resource === undefined) {
       this.#wide.add(watcher);
     } else {
-      let set = this.#byResource.get(resource);
-      if (!set) this.#byResource.set(resource, (set = new Set()));
+      let groups = this.#byResource.get(resource);
+      if (!groups) this.#byResource.set(resource, (groups = new Map()));
+      let set = groups.get(prefix);
+      if (!set) groups.set(prefix, (set = new Set()));
       set.add(watcher);
     }
     return watcher;
@@ -92,23 +95,33 @@ export class WatchHub {
   /** Deliver one committed event. Must be called in revision order, after `lastRevision` moved. */
   publish(event: StoreEvent): void {
     const resource = resourcePrefixOf(event.key);
-    const set = resource === undefined ? undefined : this.#byResource.get(resource);
-    if (set) for (const w of set) if (event.key.startsWith(w.prefix)) w.deliver(event);
-    for (const w of this.#wide) if (event.key.startsWith(w.prefix)) w.deliver(event);
+    const groups = resource === undefined ? undefined : this.#byResource.get(resource);
+    // watchers with equal filter keys share one evaluation of their filter for this event
+    const verdicts = new Map<string, boolean>();
+    if (groups) {
+      for (const [prefix, set] of groups) {
+        if (event.key.startsWith(prefix)) for (const w of set) w.deliver(event, verdicts);
+      }
+    }
+    for (const w of this.#wide) if (event.key.startsWith(w.prefix)) w.deliver(event, verdicts);
   }
 
   /** End every watch normally; later `watch` calls throw StoreClosedError. */
   closeAll(): void {
     this.#closed = true;
     for (const w of [...this.#wide]) w.stop();
-    for (const set of [...this.#byResource.values()]) for (const w of [...set]) w.stop();
+    for (const groups of [...this.#byResource.values()]) for (const set of [...groups.values()]) for (const w of [...set]) w.stop();
   }
 
   #unregister(w: HubWatcher): void {
     if (this.#wide.delete(w)) return;
     const resource = resourcePrefixOf(w.prefix);
-    const set = resource === undefined ? undefined : this.#byResource.get(resource);
-    if (set?.delete(w) && set.size === 0) this.#byResource.delete(resource!);
+    const groups = resource === undefined ? undefined : this.#byResource.get(resource);
+    const set = groups?.get(w.prefix);
+    if (set?.delete(w) && set.size === 0) {
+      groups!.delete(w.prefix);
+      if (groups!.size === 0) this.#byResource.delete(resource!);
+    }
   }
 }
 
@@ -122,6 +135,7 @@ class HubWatcher implements Watch, AsyncIterator<StoreEvent> {
   readonly prefix: string;
   readonly #source: EventSource;
   readonly #filter: ((ev: StoreEvent) => boolean) | undefined;
+  readonly #filterKey: string | undefined;
   readonly #maxBuffered: number;
   /** Live events at or below this are skipped (a watch from a future revision). */
   readonly #afterRevision: Revision;
@@ -148,6 +162,7 @@ class HubWatcher implements Watch, AsyncIterator<StoreEvent> {
     this.#source = source;
     this.prefix = prefix;
     this.#filter = opts.filter;
+    this.#filterKey = opts.filter ? opts.filterKey : undefined;
     this.#maxBuffered = maxBuffered;
     this.#afterRevision = opts.afterRevision;
     this.#cursor = opts.afterRevision + 1;
@@ -183,13 +198,21 @@ class HubWatcher implements Watch, AsyncIterator<StoreEvent> {
   }
 
   /** Called by the hub for each live event under this watcher's prefix. */
-  deliver(event: StoreEvent): void {
+  deliver(event: StoreEvent, verdicts?: Map<string, boolean>): void {
     if (!this.#isOpen || event.revision <= this.#afterRevision) return;
-    try {
-      if (this.#filter && !this.#filter(event)) return;
-    } catch (err) {
-      this.#end(err);
-      return;
+    if (this.#filter) {
+      const key = this.#filterKey;
+      let pass = key === undefined ? undefined : verdicts?.get(key);
+      if (pass === undefined) {
+        try {
+          pass = this.#filter(event);
+        } catch (err) {
+          this.#end(err);
+          return;
+        }
+        if (key !== undefined) verdicts?.set(key, pass);
+      }
+      if (!pass) return;
     }
     const waiter = this.#waiters.shift();
     if (waiter) {
