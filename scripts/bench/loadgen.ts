@@ -230,6 +230,18 @@ interface OpenWatcher {
 
 let watchers: OpenWatcher[] = [];
 
+const TYPE = /^\{"type":"([A-Z]+)"/;
+/** metadata.resourceVersion: the first one in the object (nothing before it in a Pod carries that key). */
+const RESOURCE_VERSION = /"resourceVersion":"(\d+)"/;
+
+function stampOf(line: string, annotation: string): string | undefined {
+  const key = `"${annotation}":"`;
+  const at = line.indexOf(key);
+  if (at < 0) return undefined;
+  const start = at + key.length;
+  return line.slice(start, line.indexOf('"', start));
+}
+
 /** One watch on its own connection: events are recorded as they arrive, until closed. */
 async function openWatcher(target: Target, path: string, annotation: string): Promise<OpenWatcher> {
   const client = connection(target, { streaming: true });
@@ -263,15 +275,23 @@ async function openWatcher(target: Target, path: string, annotation: string): Pr
       const line = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
       if (line.length === 0) continue;
-      const ev = JSON.parse(line) as { type: string; object: { metadata?: { resourceVersion?: string; annotations?: Record<string, string> } } };
-      if (ev.type === 'BOOKMARK') continue;
-      if (ev.type === 'ERROR') {
+      // the server is measured, not this process: a full JSON.parse of every event (tens of MB/s
+      // here) would make the client the bottleneck, so read just the fields the figures need
+      const type = TYPE.exec(line)?.[1];
+      if (type === 'BOOKMARK') continue;
+      if (type === 'ERROR' || type === undefined) {
         w.errors++;
         continue;
       }
-      w.revisions.push(Number(ev.object.metadata?.resourceVersion));
+      const rv = RESOURCE_VERSION.exec(line)?.[1];
+      // spot check of the shortcut against a real parse
+      if (w.receivedAt.length % 1000 === 0) {
+        const ev = JSON.parse(line) as { object: { metadata?: { resourceVersion?: string } } };
+        if (ev.object.metadata?.resourceVersion !== rv) w.errors++;
+      }
+      w.revisions.push(Number(rv));
       w.receivedAt.push(now);
-      const stamp = ev.object.metadata?.annotations?.[annotation];
+      const stamp = stampOf(line, annotation);
       w.stampedAt.push(stamp === undefined ? NaN : Number(stamp));
     }
   });
