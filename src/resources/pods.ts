@@ -191,7 +191,10 @@ interface BindingContext extends RequestContext {
 function validatePodUpdate(next: Pod, prev: Pod, ctx?: RequestContext): FieldError[] {
   const errs = validatePod(next);
   const binding = (ctx as BindingContext | undefined)?.podBinding === true && !prev.spec?.nodeName;
-  if (!deepEqualJSON(mutableView(next.spec, binding), mutableView(prev.spec, binding))) errs.push(fieldErr.forbidden('spec', POD_UPDATE_FORBIDDEN));
+  // most updates leave the spec alone: compare it whole before building the views
+  if (!deepEqualJSON(next.spec, prev.spec) && !deepEqualJSON(mutableView(next.spec, binding), mutableView(prev.spec, binding))) {
+    errs.push(fieldErr.forbidden('spec', POD_UPDATE_FORBIDDEN));
+  }
   return errs;
 }
 
