@@ -32,6 +32,21 @@ export function encodeStored(kv: KeyValue<KObject>): string {
   return text.charCodeAt(at) === 125 /* } */ ? `${text.slice(0, at)}${field}${text.slice(at)}` : `${text.slice(0, at)}${field},${text.slice(at)}`;
 }
 
+/**
+ * Responses whose JSON is already known: a write's result (its stored text with the
+ * resourceVersion spliced in). The handler sends that text instead of stringifying the object.
+ */
+const encodedResults = new WeakMap<object, string>();
+
+export function rememberEncoded(obj: KObject, text: string): void {
+  encodedResults.set(obj, text);
+}
+
+/** JSON of a response body: the known text of a write's result, else a fresh stringify. */
+export function encodeResponse(body: unknown): string {
+  return (body !== null && typeof body === 'object' ? encodedResults.get(body) : undefined) ?? JSON.stringify(body);
+}
+
 /** A mutable deep copy of a stored value, parsed from its text. */
 export function copyStored<T extends KObject>(kv: KeyValue<T>): T {
   return JSON.parse(kv.json ?? storedJSON(kv.value)) as T;

@@ -35,7 +35,7 @@ import type { DeleteOptions, Finish, RequestContext, ResourceDefinition, UpdateS
 import { deepCopy, rfc3339, sameIgnoringRV, specPart, withResourceVersion, deepEqualJSON } from './object-meta.js';
 import type { RegistryClock } from './object-meta.js';
 import type { SchemaChecks } from './schema-checks.js';
-import { canonicalOrder, copyStored, encodeStored } from './encoding.js';
+import { canonicalOrder, copyStored, encodeStored, rememberEncoded } from './encoding.js';
 import { makeObjectFilter, type ObjectFilter, type SelectorOptions } from './filter.js';
 import type { Admission } from './admission.js';
 import { resolveManager, trackUpdate } from './managed-fields.js';
@@ -289,9 +289,10 @@ export class ResourceStore {
       return obj;
     }
     try {
-      const kv = await this.#deps.store.create(this.key(meta.namespace, name), canonicalOrder(obj));
+      const stored = canonicalOrder(obj);
+      const kv = await this.#deps.store.create(this.key(meta.namespace, name), stored);
       finish?.(true);
-      return this.present(kv);
+      return this.#written(kv, stored);
     } catch (err) {
       finish?.(false);
       if (err instanceof KeyExistsError) throw alreadyExists(this.#gr, name);
@@ -362,13 +363,13 @@ export class ResourceStore {
         return prepared.obj;
       }
       try {
-        const kv = await this.#write(key, prepared.obj, current.modRevision);
+        const written = await this.#write(key, prepared.obj, current.modRevision);
         prepared.finish?.(true);
-        if (!kv) {
+        if (!written) {
           this.def.hooks?.afterDelete?.(prepared.obj);
           return prepared.obj;
         }
-        return this.present(kv);
+        return written;
       } catch (err) {
         prepared.finish?.(false);
         if (err instanceof ConflictError || err instanceof KeyNotFoundError) {
@@ -385,7 +386,7 @@ export class ResourceStore {
   }
 
   /** Stores `obj`, or removes the key when a pending deletion has no finalizers left. */
-  async #write(key: string, obj: KObject, expected: Revision): Promise<KeyValue | undefined> {
+  async #write(key: string, obj: KObject, expected: Revision): Promise<KObject | undefined> {
     const meta = obj.metadata;
     if (
       meta.deletionTimestamp &&
@@ -398,7 +399,18 @@ export class ResourceStore {
     }
     const stored = { ...obj, metadata: { ...meta } };
     delete stored.metadata.resourceVersion;
-    return this.#deps.store.update(key, canonicalOrder(stored), expected);
+    const ordered = canonicalOrder(stored);
+    return this.#written(await this.#deps.store.update(key, ordered, expected), ordered);
+  }
+
+  /**
+   * A write's result as the client sees it, made from the object just written rather than by
+   * decoding the stored copy (equal once serialized); its response text is the stored text.
+   */
+  #written(kv: KeyValue, stored: KObject): KObject {
+    const out = withResourceVersion(stored, kv.modRevision);
+    rememberEncoded(out, encodeStored(kv as KeyValue<KObject>));
+    return out;
   }
 
   async #prepareUpdate(
@@ -503,8 +515,8 @@ export class ResourceStore {
           if (ctx.dryRun) return { obj: plan.obj, deleted: false, response: plan.obj };
           const stored = { ...plan.obj, metadata: { ...plan.obj.metadata } };
           delete stored.metadata.resourceVersion;
-          const kv = await this.#deps.store.update(key, canonicalOrder(stored), current.modRevision);
-          const updated = this.present(kv);
+          const ordered = canonicalOrder(stored);
+          const updated = this.#written(await this.#deps.store.update(key, ordered, current.modRevision), ordered);
           return { obj: updated, deleted: false, response: updated };
         }
         if (!ctx.dryRun) {

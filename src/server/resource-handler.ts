@@ -10,6 +10,7 @@ import type { ResourceStore, FieldValidation } from '../registry/store.js';
 import type { DeleteOptions, RequestContext } from '../registry/resource-definition.js';
 import { patchResource, patchTypeOf } from '../registry/patch.js';
 import { buildTable } from '../printers/table.js';
+import { encodeResponse } from '../registry/encoding.js';
 import type { UserInfo } from '../auth/authn.js';
 import { decodeObjectBody } from './body.js';
 import { wantsTable } from './negotiation.js';
@@ -81,7 +82,7 @@ export class ResourceHandler {
       for (const w of ctx.warnings) reply.header('Warning', `299 - ${JSON.stringify(w)}`);
       return reply.code(code).type('application/json').send(text);
     };
-    const send = (code: number, body: unknown) => sendText(code, JSON.stringify(body));
+    const send = (code: number, body: unknown) => sendText(code, encodeResponse(body));
 
     if (def.createOnly) {
       if (method !== 'POST' || info.name !== undefined) throw methodNotSupported({ group: def.group, resource: def.plural }, method.toLowerCase());
