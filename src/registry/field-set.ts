@@ -109,9 +109,29 @@ function compareFieldLists(a: Record<string, unknown>, b: Record<string, unknown
 }
 
 const KIND_RANK: Record<string, number> = { 'f:': 0, 'k:': 1, 'v:': 2, 'i:': 3 };
+const F_CODE = 'f'.charCodeAt(0);
+
+/**
+ * Parsed bodies of key and value elements, which sorting compares again and again (the same few
+ * list keys recur across objects). Bounded: it starts over when full. Values are frozen.
+ */
+const parsedBodies = new Map<string, unknown>();
+const MAX_PARSED_BODIES = 4096;
+
+function parsedBody(body: string): unknown {
+  let v = parsedBodies.get(body);
+  if (v === undefined) {
+    v = Object.freeze(JSON.parse(body) as unknown);
+    if (parsedBodies.size >= MAX_PARSED_BODIES) parsedBodies.clear();
+    parsedBodies.set(body, v);
+  }
+  return v;
+}
 
 /** Upstream's PathElement.Compare: field names, then keys, then values, then indexes. */
 export function compareElements(a: PathElement, b: PathElement): number {
+  // most elements are field names: same kind, so the whole strings order them
+  if (a.charCodeAt(0) === F_CODE && b.charCodeAt(0) === F_CODE) return compareStrings(a, b);
   const ka = a.slice(0, 2);
   const kb = b.slice(0, 2);
   if (ka !== kb) return (KIND_RANK[ka] ?? 9) - (KIND_RANK[kb] ?? 9);
@@ -119,9 +139,9 @@ export function compareElements(a: PathElement, b: PathElement): number {
   const rb = b.slice(2);
   switch (ka) {
     case 'k:':
-      return compareFieldLists(JSON.parse(ra) as Record<string, unknown>, JSON.parse(rb) as Record<string, unknown>);
+      return compareFieldLists(parsedBody(ra) as Record<string, unknown>, parsedBody(rb) as Record<string, unknown>);
     case 'v:':
-      return compareValues(JSON.parse(ra), JSON.parse(rb));
+      return compareValues(parsedBody(ra), parsedBody(rb));
     case 'i:':
       return Number(ra) - Number(rb);
     default:
@@ -189,20 +209,27 @@ export class FieldSet {
 
   /** FieldsV1 JSON, elements in upstream order, `.` first where a parent is also a member. */
   toFieldsV1(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    const all = new Set<PathElement>([...this.members, ...this.children.keys()]);
-    for (const pe of [...all].sort(compareElements)) {
-      const child = this.children.get(pe);
-      if (child === undefined) {
-        out[pe] = {};
-        continue;
-      }
-      const body: Record<string, unknown> = {};
-      if (this.members.has(pe)) body['.'] = {};
-      Object.assign(body, child.toFieldsV1());
-      out[pe] = body;
+    // built as text and parsed once: JSON.parse makes objects with such keys far faster than
+    // assigning them one by one
+    return JSON.parse(this.#fieldsV1Text(false)) as Record<string, unknown>;
+  }
+
+  #fieldsV1Text(self: boolean): string {
+    let all: PathElement[];
+    if (this.children.size === 0) all = [...this.members];
+    else {
+      all = [...this.members];
+      for (const pe of this.children.keys()) if (!this.members.has(pe)) all.push(pe);
     }
-    return out;
+    if (all.length > 1) all.sort(compareElements);
+    let out = self ? '{".":{}' : '{';
+    let first = !self;
+    for (const pe of all) {
+      const child = this.children.get(pe);
+      out += `${first ? '' : ','}${JSON.stringify(pe)}:${child === undefined ? '{}' : child.#fieldsV1Text(this.members.has(pe))}`;
+      first = false;
+    }
+    return `${out}}`;
   }
 
   #childFor(pe: PathElement): FieldSet {
