@@ -52,6 +52,8 @@ export interface ListOptions extends SelectorOptions {
   continue?: string;
   resourceVersion?: string;
   resourceVersionMatch?: string;
+  /** The caller will call encode(): have the stored texts at hand (read back from disk if need be). */
+  forEncoding?: boolean;
 }
 
 export interface ListResponse {
@@ -162,6 +164,7 @@ export class ResourceStore {
         revision,
         startKey,
         ...(startCount !== undefined && !filter.acceptsKeyValue ? { startCount } : {}),
+        ...(opts.forEncoding ? { withText: true } : {}),
         limit,
         filter: filter.acceptsKeyValue,
       });

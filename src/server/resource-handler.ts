@@ -115,6 +115,7 @@ export class ResourceHandler {
             continue: q(query, 'continue'),
             resourceVersion: q(query, 'resourceVersion'),
             resourceVersionMatch: q(query, 'resourceVersionMatch'),
+            forEncoding: !wantsTable(req.headers.accept),
           });
           if (wantsTable(req.headers.accept)) {
             return send(200, this.#table(rs, list.items, query, ctx, list.metadata));

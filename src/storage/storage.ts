@@ -37,6 +37,11 @@ export interface ListOptions {
    * caller knows it (from the previous page): `remaining` is then derived instead of counted.
    */
   startCount?: number;
+  /**
+   * The caller will encode the items: a backend that keeps some values only decoded may fetch
+   * their text (`KeyValue.json`) rather than leave it to be stringified.
+   */
+  withText?: boolean;
   /** At most this many items; 0 or absent = all. */
   limit?: number;
   /** Keep only values this accepts. Filtering happens before `limit` is counted. */

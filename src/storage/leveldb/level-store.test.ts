@@ -163,7 +163,9 @@ test('values are decoded on first read only, and a list whose texts left memory 
     assert.equal(first.items[5]!.json, JSON.stringify({ name: 'p5', big }));
     for (const kv of first.items) assert.ok(Object.isFrozen(kv.value));
     assert.equal(decodes, 64);
-    const again = await store.list<{ name: string; v?: number }>('/registry/pods/');
+    const plain = await store.list('/registry/pods/');
+    assert.equal(plain.items.filter((kv) => kv.constructor.name === 'ListedKeyValue').length, 0, 'texts are read only when asked for');
+    const again = await store.list<{ name: string; v?: number }>('/registry/pods/', { withText: true });
     assert.equal(decodes, 64, 'values are decoded once');
     const fromDisk = again.items.filter((kv) => kv.constructor.name === 'ListedKeyValue');
     assert.ok(fromDisk.length >= 16, `${fromDisk.length} texts read back from disk`);

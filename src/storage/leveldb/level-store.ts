@@ -195,7 +195,7 @@ export class LevelStore implements Store {
         countAsOf(this.#index, states, prefix, from),
       );
     }
-    await this.#fetchTexts(page.items);
+    if (opts.withText) await this.#fetchTexts(page.items);
     return { ...(page as Omit<ListResult<T>, 'revision'>), revision };
   }
 
