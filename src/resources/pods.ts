@@ -126,8 +126,22 @@ function validateContainers(list: Container[] | undefined, path: string, names: 
 }
 
 /**
- * Pod IPs in a status write, as upstream checks them: each a valid IP, at most one per family, no
- * duplicates. A lone podIP counts as podIPs[0] (the v1 conversion fills podIPs from it).
+ * podIP and podIPs as the v1 conversion leaves them: podIP is authoritative when the two disagree
+ * (podIPs becomes just it, for older kubelets), a lone podIPs fills podIP.
+ */
+export function normalizePodIPs(pod: Pod): void {
+  const status = pod.status;
+  if (!status) return;
+  if (status.podIP) {
+    if (!status.podIPs?.length || status.podIPs[0]!.ip !== status.podIP) status.podIPs = [{ ip: status.podIP }];
+  } else if (status.podIPs?.length) {
+    status.podIP = status.podIPs[0]!.ip;
+  }
+}
+
+/**
+ * Pod IPs in a status write, as upstream checks them (after normalizePodIPs): each a valid IP, at
+ * most one per family, no duplicates.
  */
 export function validatePodIPs(pod: Pod): FieldError[] {
   const status = pod.status;
@@ -247,6 +261,7 @@ export const podsResource: ResourceDefinition<Pod> = {
   statusStrategy: {
     prepareForUpdate(next, prev) {
       next.spec = prev.spec;
+      normalizePodIPs(next);
     },
     validateUpdate: (next) => validatePodIPs(next),
   },

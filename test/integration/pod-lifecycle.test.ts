@@ -232,6 +232,20 @@ test('pods spread over the nodes (fewest pods first) and get distinct IPs', asyn
   assert.equal(new Set(all).size, all.length, `duplicate IPs: ${all}`);
 });
 
+test('a status write with an invalid pod IP is refused as upstream; podIP wins over a disagreeing podIPs', async () => {
+  await createPod(srv, podBody('ipcheck', { nodeName: 'no-such-node' }));
+  const patch = (status: Record<string, unknown>) =>
+    srv.req('patch', '/api/v1/namespaces/default/pods/ipcheck/status').set('Content-Type', 'application/merge-patch+json').send({ status });
+  const bad = await patch({ podIP: '10.256.0.1' });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.body.reason, 'Invalid');
+  assert.equal(bad.body.message, 'Pod "ipcheck" is invalid: status.podIPs[0]: Invalid value: "10.256.0.1": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)');
+  const ok = await patch({ podIP: '10.250.0.7', podIPs: [{ ip: '10.250.0.6' }] });
+  assert.equal(ok.status, 200);
+  assert.deepEqual(ok.body.status.podIPs, [{ ip: '10.250.0.7' }]);
+  await srv.req('delete', '/api/v1/namespaces/default/pods/ipcheck').send({ gracePeriodSeconds: 0 });
+});
+
 test('a pod naming a node that does not exist stays Pending, untouched', async () => {
   const created = await createPod(srv, podBody('lost', { nodeName: 'no-such-node' }));
   await barrier(srv, 'after-lost');
