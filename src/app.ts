@@ -11,6 +11,7 @@ import { ensurePki, type Pki } from './auth/pki.js';
 import { createAuthenticator, tlsServerOptions } from './auth/authn.js';
 import { writeKubeconfig } from './auth/kubeconfig.js';
 import { openLevelStore } from './storage/leveldb/level-store.js';
+import { decodeStoredObject } from './registry/stored-objects.js';
 import type { Store } from './storage/storage.js';
 import { IPAllocator } from './allocators/ip-allocator.js';
 import { PortAllocator } from './allocators/port-allocator.js';
@@ -69,7 +70,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     hosts: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
   });
 
-  const store = await openLevelStore({ path: join(config.dataDir, 'db'), logger: logger.child({ component: 'storage' }) });
+  const store = await openLevelStore({ path: join(config.dataDir, 'db'), logger: logger.child({ component: 'storage' }), decode: decodeStoredObject });
   const allocators: ServiceAllocators = { ips: ipAllocators, nodePorts: new PortAllocator(config.serviceNodePortRange) };
   const schemas = loadSchemas();
   const schema = schemaChecks(schemas);

@@ -1,5 +1,6 @@
 /** System metadata the registry owns: uid, timestamps, generateName, and deep copies. */
 import type { KObject } from '../apimachinery/meta.js';
+import { copyMetadata } from './stored-objects.js';
 
 /** Injected sources of time and randomness, so tests are deterministic. */
 export interface RegistryClock {
@@ -36,9 +37,12 @@ export function deepCopy<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
-/** The object as served: resourceVersion from the store's modRevision (shallow copy). */
+/**
+ * The object as served: resourceVersion from the store's modRevision (shallow copy; managedFields
+ * a stored object keeps as text stay text).
+ */
 export function withResourceVersion<T extends KObject>(obj: T, rv: number | string): T {
-  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
+  return { ...obj, metadata: copyMetadata(obj.metadata, { resourceVersion: String(rv) }) };
 }
 
 /** Everything but metadata and status: a change here bumps metadata.generation. */
