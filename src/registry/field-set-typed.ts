@@ -8,10 +8,10 @@
  * the patch merge key (a set without one), as kube-openapi's schema conversion does. Maps are
  * granular unless x-kubernetes-map-type is atomic.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { PatchMeta } from '../apimachinery/patch-meta.js';
 import type { PathElement } from './field-set.js';
 import { FieldSet, fieldElement, keyElement, valueElement } from './field-set.js';
+import { deepEqualJSON } from './object-meta.js';
 
 type Json = Record<string, unknown>;
 
@@ -146,18 +146,30 @@ export function compareObjects(lhs: Json, rhs: Json, meta: PatchMeta): Compariso
 function isEmptyContainer(v: unknown): boolean {
   if (v === undefined || v === null) return true;
   if (Array.isArray(v)) return v.length === 0;
-  return isPlainObject(v) && Object.keys(v).length === 0;
+  return isPlainObject(v) && isEmptyMap(v);
+}
+
+function isEmptyMap(m: Json): boolean {
+  for (const _ in m) return false;
+  return true;
 }
 
 function compareLeaf(l: unknown, r: unknown, path: PathElement[], c: Comparison): void {
   if (path.length === 0) return;
   if (l === undefined) c.added.insert(path);
   else if (r === undefined) c.removed.insert(path);
-  else if (!isDeepStrictEqual(l, r)) c.modified.insert(path);
+  else if (!deepEqualJSON(l, r)) c.modified.insert(path);
 }
 
+// `path` is one array for the whole walk: pushed before a child is compared, popped after.
 function compareNode(l: unknown, r: unknown, meta: PatchMeta, path: PathElement[], c: Comparison): void {
   if (l === undefined && r === undefined) return;
+  // one side absent: everything on the other is added (or removed), with no comparing
+  if (path.length > 0 && (l === undefined || r === undefined)) {
+    markSubtree(l === undefined ? r : l, meta, path, l === undefined ? c.added : c.removed);
+    return;
+  }
+  if (l === r && isTypeable(l, meta, path)) return;
   const isMap = (isPlainObject(l) || isPlainObject(r)) && !Array.isArray(l) && !Array.isArray(r);
   const isList = (Array.isArray(l) || Array.isArray(r)) && !isPlainObject(l) && !isPlainObject(r);
   const bothEmpty = isEmptyContainer(l) && isEmptyContainer(r);
@@ -165,21 +177,107 @@ function compareNode(l: unknown, r: unknown, meta: PatchMeta, path: PathElement[
   if (isMap && !isAtomicMap(meta) && !bothEmpty && typesAgree(l) && typesAgree(r)) {
     const lm = (isPlainObject(l) ? l : {}) as Json;
     const rm = (isPlainObject(r) ? r : {}) as Json;
-    const keys = new Set([...Object.keys(lm), ...Object.keys(rm)]);
-    for (const k of keys) compareNode(lm[k], rm[k], meta.field(k), [...path, fieldElement(k)], c);
+    for (const k in lm) compareField(lm[k], rm[k], meta, k, path, c);
+    for (const k in rm) if (!Object.hasOwn(lm, k)) compareField(undefined, rm[k], meta, k, path, c);
   } else if (isList && listKindOf(meta).kind !== 'atomic' && !bothEmpty && typesAgree(l) && typesAgree(r)) {
     const kind = listKindOf(meta);
     const li = indexItems(Array.isArray(l) ? l : [], kind, path);
     const ri = indexItems(Array.isArray(r) ? r : [], kind, path);
-    const all = [...li.order, ...ri.order.filter((pe) => !li.items.has(pe))];
-    for (const pe of all) compareNode(li.items.get(pe), ri.items.get(pe), meta.items(), [...path, pe], c);
+    const itemMeta = meta.items();
+    const compareItem = (pe: PathElement) => {
+      path.push(pe);
+      compareNode(li.items.get(pe), ri.items.get(pe), itemMeta, path, c);
+      path.pop();
+    };
+    for (const pe of li.order) compareItem(pe);
+    for (const pe of ri.order) if (!li.items.has(pe)) compareItem(pe);
   } else {
     compareLeaf(l, r, path, c);
+  }
+}
+
+function compareField(l: unknown, r: unknown, meta: PatchMeta, k: string, path: PathElement[], c: Comparison): void {
+  if (l === undefined && r === undefined) return;
+  // equal subtrees (the bulk of most updates) have nothing to report; they are only checked for
+  // what would make the typed walk fail (a map-list item without its key)
+  const fieldMeta = meta.field(k);
+  path.push(fieldElement(k));
+  if (l !== undefined && r !== undefined && l !== r && typeof l === 'object' && deepEqualJSON(l, r)) {
+    isTypeable(l, fieldMeta, path);
+  } else {
+    compareNode(l, r, fieldMeta, path, c);
+  }
+  path.pop();
+}
+
+/**
+ * compareNode against nothing: the node at `path` and every node below it that the typed walk
+ * visits (entries of granular maps, items of map and set lists) go into `into`.
+ */
+function markSubtree(v: unknown, meta: PatchMeta, path: PathElement[], into: FieldSet): void {
+  markChildren(v, meta, path, into.insert(path), path[path.length - 1]!);
+}
+
+/** The children of `v` (at `path`) into `parent.childFor(pe)`, made only if there are any. */
+function markChildren(v: unknown, meta: PatchMeta, path: PathElement[], parent: FieldSet, pe: PathElement): void {
+  if (Array.isArray(v)) {
+    if (v.length === 0) return;
+    const kind = listKindOf(meta);
+    if (kind.kind === 'atomic') return;
+    const { order, items } = indexItems(v, kind, path);
+    const at = parent.childFor(pe);
+    const itemMeta = meta.items();
+    for (const item of order) {
+      at.members.add(item);
+      path.push(item);
+      markChildren(items.get(item), itemMeta, path, at, item);
+      path.pop();
+    }
     return;
   }
-  if (path.length === 0) return;
-  if (l === undefined) c.added.insert(path);
-  else if (r === undefined) c.removed.insert(path);
+  if (!isPlainObject(v) || isAtomicMap(meta)) return;
+  let at: FieldSet | undefined;
+  for (const k in v) {
+    const child = v[k];
+    if (child === undefined) continue;
+    at ??= parent.childFor(pe);
+    const field = fieldElement(k);
+    at.members.add(field);
+    path.push(field);
+    markChildren(child, meta.field(k), path, at, field);
+    path.pop();
+  }
+}
+
+/**
+ * Throws the TypedValueError compareNode(v, v) would throw, else true: the same walk (map-list
+ * items indexed by their keys, the first of duplicates descended into) with nothing to record.
+ */
+function isTypeable(v: unknown, meta: PatchMeta, path: PathElement[]): true {
+  if (Array.isArray(v)) {
+    if (v.length === 0) return true;
+    const kind = listKindOf(meta);
+    if (kind.kind === 'atomic') return true;
+    const { order, items } = indexItems(v, kind, path);
+    const itemMeta = meta.items();
+    for (const pe of order) {
+      const item = items.get(pe);
+      if (typeof item !== 'object' || item === null) continue;
+      path.push(pe);
+      isTypeable(item, itemMeta, path);
+      path.pop();
+    }
+    return true;
+  }
+  if (!isPlainObject(v) || isAtomicMap(meta)) return true;
+  for (const k in v) {
+    const child = v[k];
+    if (typeof child !== 'object' || child === null) continue;
+    path.push(fieldElement(k));
+    isTypeable(child, meta.field(k), path);
+    path.pop();
+  }
+  return true;
 }
 
 /**

@@ -201,7 +201,7 @@ export class FieldSet {
       if (entries.length === 0 || entries.includes('.')) s.members.add(pe);
       if (entries.some((k) => k !== '.')) {
         const child = FieldSet.fromFieldsV1(sub);
-        if (!child.isEmpty()) s.#childFor(pe).#unionInPlace(child);
+        if (!child.isEmpty()) s.childFor(pe).#unionInPlace(child);
       }
     }
     return s;
@@ -232,7 +232,8 @@ export class FieldSet {
     return `${out}}`;
   }
 
-  #childFor(pe: PathElement): FieldSet {
+  /** The child set under `pe`, made if missing. */
+  childFor(pe: PathElement): FieldSet {
     let c = this.children.get(pe);
     if (c === undefined) {
       c = new FieldSet();
@@ -241,11 +242,13 @@ export class FieldSet {
     return c;
   }
 
-  insert(path: readonly PathElement[]): void {
-    if (path.length === 0) return;
+  /** Adds `path`; returns the set holding its last element as a member. */
+  insert(path: readonly PathElement[]): FieldSet {
+    if (path.length === 0) return this;
     let node: FieldSet = this;
-    for (let i = 0; i < path.length - 1; i++) node = node.#childFor(path[i]!);
+    for (let i = 0; i < path.length - 1; i++) node = node.childFor(path[i]!);
     node.members.add(path[path.length - 1]!);
+    return node;
   }
 
   has(path: readonly PathElement[]): boolean {
@@ -270,7 +273,7 @@ export class FieldSet {
 
   #unionInPlace(o: FieldSet): FieldSet {
     for (const m of o.members) this.members.add(m);
-    for (const [pe, c] of o.children) this.#childFor(pe).#unionInPlace(c);
+    for (const [pe, c] of o.children) this.childFor(pe).#unionInPlace(c);
     return this;
   }
 

@@ -158,11 +158,12 @@ export function scoped(set: FieldSet, scope: WriteScope): FieldSet {
   return out;
 }
 
-/** The object as the typed comparison sees it: no managedFields. */
+/** The object as the typed comparison sees it: no managedFields (and they are not read). */
 export function withoutManagedFields(obj: KObject): Record<string, unknown> {
-  const copy = { ...obj, metadata: { ...obj.metadata } };
-  delete copy.metadata.managedFields;
-  return copy;
+  const meta: Record<string, unknown> = {};
+  const from = obj.metadata as Record<string, unknown>;
+  for (const k in from) if (k !== 'managedFields') meta[k] = from[k];
+  return { ...obj, metadata: meta };
 }
 
 /**
