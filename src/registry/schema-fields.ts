@@ -94,7 +94,11 @@ function collect(
   }
 }
 
-/** PatchMeta over a schema node; children are resolved lazily, so recursive types are fine. */
+/**
+ * PatchMeta over a schema node; children are resolved lazily, so recursive types are fine. Each
+ * child is made once and kept (the typed walks of every write ask for the same few hundred nodes);
+ * map values share one child, so the cache is bounded by the schema, not by the keys written.
+ */
 export class SchemaPatchMeta implements PatchMeta {
   readonly patchStrategy?: string;
   readonly patchMergeKey?: string;
@@ -103,6 +107,9 @@ export class SchemaPatchMeta implements PatchMeta {
   readonly mapType?: 'atomic' | 'granular';
   readonly #schema: OpenAPISchema;
   readonly #schemas: SchemaMap;
+  #fields?: Map<string, PatchMeta>;
+  #values?: PatchMeta;
+  #items?: PatchMeta;
 
   constructor(node: OpenAPISchema, schemas: SchemaMap) {
     const s = resolveSchema(node, schemas);
@@ -116,14 +123,20 @@ export class SchemaPatchMeta implements PatchMeta {
   }
 
   field(name: string): PatchMeta {
-    const prop = this.#schema.properties?.[name];
-    if (prop !== undefined) return new SchemaPatchMeta(prop, this.#schemas);
+    const props = this.#schema.properties;
+    if (props !== undefined && Object.hasOwn(props, name)) {
+      const fields = (this.#fields ??= new Map());
+      let meta = fields.get(name);
+      if (meta === undefined) fields.set(name, (meta = new SchemaPatchMeta(props[name]!, this.#schemas)));
+      return meta;
+    }
     const values = this.#schema.additionalProperties;
-    if (typeof values === 'object') return new SchemaPatchMeta(values, this.#schemas);
+    if (typeof values === 'object') return (this.#values ??= new SchemaPatchMeta(values, this.#schemas));
     return EMPTY_PATCH_META;
   }
 
   items(): PatchMeta {
-    return this.#schema.items !== undefined ? new SchemaPatchMeta(this.#schema.items, this.#schemas) : EMPTY_PATCH_META;
+    if (this.#schema.items === undefined) return EMPTY_PATCH_META;
+    return (this.#items ??= new SchemaPatchMeta(this.#schema.items, this.#schemas));
   }
 }

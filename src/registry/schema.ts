@@ -93,6 +93,8 @@ export function createSchemaSet(schemas: SchemaMap): SchemaSet {
     }
   }
   const checker = new TypeChecker(schemas);
+  // one PatchMeta tree per kind, kept: its nodes memoize their children
+  const patchMetas = new Map<string, PatchMeta>();
   const definitionFor = (group: string, version: string, kind: string): string | undefined =>
     byGVK.get(`${group}/${version}/${kind}`);
   const rootOf = (group: string, version: string, kind: string): OpenAPISchema | undefined => {
@@ -108,8 +110,14 @@ export function createSchemaSet(schemas: SchemaMap): SchemaSet {
     schemas,
     definitionFor,
     patchMeta(group, version, kind) {
-      const root = rootOf(group, version, kind);
-      return root === undefined ? EMPTY_PATCH_META : new SchemaPatchMeta(root, schemas);
+      const key = `${group}/${version}/${kind}`;
+      let meta = patchMetas.get(key);
+      if (meta === undefined) {
+        const root = rootOf(group, version, kind);
+        meta = root === undefined ? EMPTY_PATCH_META : new SchemaPatchMeta(root, schemas);
+        patchMetas.set(key, meta);
+      }
+      return meta;
     },
     unknownFields(obj, group, version, kind) {
       const root = rootOf(group, version, kind);
