@@ -205,12 +205,16 @@ export class ResourceStore {
     };
   }
 
-  /** Checks and normalizes a request body: apiVersion/kind, unknown fields, JSON types. */
-  decodeBody(body: unknown, opts: WriteOptions, ctx: RequestContext): KObject {
+  /**
+   * Checks and normalizes a request body: apiVersion/kind, unknown fields, JSON types. The result
+   * is a copy of `body`, unless `ownership` is 'take': the body is then the caller's own JSON value
+   * (just parsed, say), shared with nothing, and becomes the result.
+   */
+  decodeBody(body: unknown, opts: WriteOptions, ctx: RequestContext, ownership: 'copy' | 'take' = 'copy'): KObject {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw badRequest(`the object provided is unrecognized (must be of type ${this.def.kind})`);
     }
-    let obj = deepCopy(body) as KObject;
+    let obj = (ownership === 'take' ? body : deepCopy(body)) as KObject;
     if (obj.kind !== undefined && obj.kind !== this.def.kind) {
       throw badRequest(`the object provided is unrecognized (must be of type ${this.def.kind}): couldn't get version/kind; json parse error (kind ${String(obj.kind)})`);
     }

@@ -124,7 +124,7 @@ export class ResourceHandler {
         }
         case 'POST': {
           const body = decodeObjectBody(req.headers['content-type'], req.body as Buffer | undefined);
-          const obj = await rs.create(ns, body, writeOpts, ctx);
+          const obj = await rs.createDecoded(ns, rs.decodeBody(body, writeOpts, ctx, 'take'), ctx);
           return send(201, obj);
         }
         case 'DELETE': {
