@@ -7,8 +7,8 @@ import { parse as parseYaml } from 'yaml';
 import type { KObject } from '../apimachinery/meta.js';
 import { badRequest, unsupportedMediaType } from '../apimachinery/status.js';
 import { applyJsonPatch } from '../apimachinery/patch/json-patch.js';
-import { applyMergePatch } from '../apimachinery/patch/merge-patch.js';
-import { applyStrategicMergePatch } from '../apimachinery/patch/strategic-merge.js';
+import { mergePatchInto } from '../apimachinery/patch/merge-patch.js';
+import { strategicMergePatchInto } from '../apimachinery/patch/strategic-merge.js';
 import type { PatchMeta } from '../apimachinery/patch-meta.js';
 import type { RequestContext } from './resource-definition.js';
 import type { ResourceStore, WriteOptions } from './store.js';
@@ -43,7 +43,10 @@ function parseDocument(type: PatchType, raw: string): unknown {
   }
 }
 
-/** Applies a parsed patch document of `type` to `current`; never mutates `current`. */
+/**
+ * Applies a parsed patch document of `type` to `current`, the caller's own copy of the live object
+ * (merge patches are applied to it in place). Never mutates `doc`.
+ */
 export function applyPatchDocument(type: PatchType, current: KObject, doc: unknown, meta: PatchMeta): KObject {
   switch (type) {
     case 'json':
@@ -51,11 +54,11 @@ export function applyPatchDocument(type: PatchType, current: KObject, doc: unkno
       return applyJsonPatch(current, doc) as KObject;
     case 'merge':
       if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw badRequest('the patch is not a JSON object');
-      return applyMergePatch(current, doc) as KObject;
+      return mergePatchInto(current, doc) as KObject;
     case 'strategic':
     case 'apply':
       if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw badRequest('the patch is not a JSON object');
-      return applyStrategicMergePatch(current, doc as Record<string, unknown>, meta) as KObject;
+      return strategicMergePatchInto(current, doc as Record<string, unknown>, meta) as KObject;
   }
 }
 
@@ -86,7 +89,8 @@ export async function patchResource(
     (current) => {
       const patched = applyPatchDocument(type, current, doc, meta);
       if (patched.metadata === undefined || patched.metadata === null) throw badRequest('metadata must not be removed by a patch');
-      const decoded = rs.decodeBody(patched, opts, ctx);
+      // `current` is a fresh copy made for this attempt, and the patch's values in it are copies too
+      const decoded = rs.decodeBody(patched, opts, ctx, 'take');
       // a patch may name the object but not rename it
       if (decoded.metadata.name !== undefined && decoded.metadata.name !== name) {
         throw badRequest(`the name of the object (${decoded.metadata.name}) does not match the name on the URL (${name})`);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyMergePatch } from './merge-patch.js';
+import { applyMergePatch, mergePatchInto } from './merge-patch.js';
 import { StatusError } from '../status.js';
 
 test('applyMergePatch: RFC 7386 semantics as evanphx implements them', () => {
@@ -50,6 +50,12 @@ test('applyMergePatch: RFC 7386 semantics as evanphx implements them', () => {
     assert.deepEqual(applyMergePatch(doc, patch), c.want, c.name);
     assert.deepEqual(doc, c.doc, `${c.name}: doc untouched`);
     assert.deepEqual(patch, c.patch, `${c.name}: patch untouched`);
+    // the in-place form gives the same result, merged into the given document
+    const own = structuredClone(c.doc);
+    const merged = mergePatchInto(own, patch);
+    assert.deepEqual(merged, c.want, `${c.name} (in place)`);
+    if (typeof own === 'object' && !Array.isArray(c.patch)) assert.equal(merged, own, `${c.name}: merged into the document`);
+    assert.deepEqual(patch, c.patch, `${c.name}: patch untouched (in place)`);
   }
 });
 

@@ -50,6 +50,14 @@ function mergeDocs(doc: JSONMap, patch: JSONMap): void {
 
 /** Apply a decoded merge patch to `doc`. Never mutates its inputs. */
 export function applyMergePatch(doc: unknown, patch: unknown): unknown {
+  return mergePatchInto(isObject(doc) ? structuredClone(doc) : doc, patch);
+}
+
+/**
+ * applyMergePatch for a `doc` the caller gives up (a fresh copy of the live object): the patch is
+ * merged into it in place, sparing a copy of the whole document. Never mutates `patch`.
+ */
+export function mergePatchInto(doc: unknown, patch: unknown): unknown {
   if (Array.isArray(patch)) {
     const out = structuredClone(patch);
     pruneNulls(out);
@@ -61,7 +69,6 @@ export function applyMergePatch(doc: unknown, patch: unknown): unknown {
     pruneNulls(p);
     return p;
   }
-  const out = structuredClone(doc);
-  mergeDocs(out, p);
-  return out;
+  mergeDocs(doc, p);
+  return doc;
 }

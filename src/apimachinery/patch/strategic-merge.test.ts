@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyStrategicMergePatch, goFormat } from './strategic-merge.js';
+import { applyStrategicMergePatch, goFormat, strategicMergePatchInto } from './strategic-merge.js';
 import type { PatchMeta } from '../patch-meta.js';
 import { EMPTY_PATCH_META } from '../patch-meta.js';
 import { StatusError } from '../status.js';
@@ -82,6 +82,9 @@ function run(cases: Case[]): void {
     assert.deepEqual(applyStrategicMergePatch(doc, patch, c.meta), c.want, c.name);
     assert.deepEqual(doc, c.doc, `${c.name}: doc untouched`);
     assert.deepEqual(patch, c.patch, `${c.name}: patch untouched`);
+    // the in-place form gives the same result, and still leaves the patch alone
+    assert.deepEqual(strategicMergePatchInto(structuredClone(c.doc), patch, c.meta), c.want, `${c.name} (in place)`);
+    assert.deepEqual(patch, c.patch, `${c.name}: patch untouched (in place)`);
   }
 }
 

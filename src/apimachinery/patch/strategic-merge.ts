@@ -511,10 +511,17 @@ function goJsonTypeWord(v: unknown): string {
  * in the module comment.
  */
 export function applyStrategicMergePatch(doc: unknown, patch: unknown, meta: PatchMeta): unknown {
-  if (patch === null) return structuredClone(doc);
+  return strategicMergePatchInto(isMap(doc) || patch === null ? structuredClone(doc) : doc, patch, meta);
+}
+
+/**
+ * applyStrategicMergePatch for a `doc` the caller gives up (a fresh copy of the live object): the
+ * patch is merged into it in place, sparing a copy of the whole document. Never mutates `patch`.
+ */
+export function strategicMergePatchInto(doc: unknown, patch: unknown, meta: PatchMeta): unknown {
+  if (patch === null) return doc;
   if (!isMap(patch)) {
     throw badRequest(`json: cannot unmarshal ${goJsonTypeWord(patch)} into Go value of type map[string]interface {}`);
   }
-  const original: JSONMap = isMap(doc) ? structuredClone(doc) : {};
-  return mergeMap(original, structuredClone(patch), meta);
+  return mergeMap(isMap(doc) ? doc : {}, structuredClone(patch), meta);
 }
