@@ -13,22 +13,42 @@ export interface RegistryClock {
 // as k8s.io/apimachinery/pkg/util/rand: no vowels, no confusable characters
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 
+// random bytes are drawn a block at a time: one getRandomValues call per pod create (its token
+// volume name) showed in profiles
+const RANDOM_BLOCK = 1024;
+
 export function defaultClock(): RegistryClock {
+  const pool = new Uint8Array(RANDOM_BLOCK);
+  let used = RANDOM_BLOCK;
   return {
     now: () => Date.now(),
     uid: () => crypto.randomUUID(),
     randomSuffix: (n) => {
-      const bytes = crypto.getRandomValues(new Uint8Array(n));
       let s = '';
-      for (const b of bytes) s += ALPHANUMS[b % ALPHANUMS.length];
+      for (let i = 0; i < n; i++) {
+        if (used === RANDOM_BLOCK) {
+          crypto.getRandomValues(pool);
+          used = 0;
+        }
+        s += ALPHANUMS[pool[used++]! % ALPHANUMS.length];
+      }
       return s;
     },
   };
 }
 
+// the last second formatted: a write formats the same second several times, and writes come in bursts
+let lastSecond = NaN;
+let lastText = '';
+
 /** RFC 3339 with second precision, as metav1.Time serializes. */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 /** A mutable deep copy of a (possibly frozen) JSON object. */
