@@ -150,12 +150,17 @@ export interface WriteScope {
 
 /** `set` without what the write cannot own: stripped metadata, and status or everything but status. */
 export function scoped(set: FieldSet, scope: WriteScope): FieldSet {
-  const out = set.difference(STRIPPED_FIELDS);
+  return narrowToScope(set.clone(), scope);
+}
+
+/** scoped() in place, for a set the caller gives up. */
+function narrowToScope(set: FieldSet, scope: WriteScope): FieldSet {
+  set.deleteAll(STRIPPED_FIELDS);
   const status = fieldElement('status');
   const keepTop = (pe: PathElement) => (scope.subresource === 'status' ? pe === status : !(scope.hasStatus && pe === status));
-  for (const m of [...out.members]) if (!keepTop(m)) out.members.delete(m);
-  for (const pe of [...out.children.keys()]) if (!keepTop(pe)) out.children.delete(pe);
-  return out;
+  for (const m of set.members) if (!keepTop(m)) set.members.delete(m);
+  for (const pe of set.children.keys()) if (!keepTop(pe)) set.children.delete(pe);
+  return set;
 }
 
 /** The object as the typed comparison sees it: no managedFields (and they are not read). */
@@ -248,14 +253,15 @@ export function trackUpdate(
   } catch {
     return encodeManagedFields(entries); // an untypeable object (e.g. a map-list item without its key): leave ownership alone
   }
-  const changed = scoped(cmp.added.union(cmp.modified), opts);
+  // the comparison's sets and the decoded entries are this call's own: narrowed and merged in place
+  const changed = narrowToScope(cmp.added.addAll(cmp.modified), opts);
   const removed = cmp.removed;
-  for (const e of entries) e.set = e.set.difference(changed).difference(removed);
+  for (const e of entries) e.set.deleteAll(changed).deleteAll(removed);
   if (!changed.isEmpty()) {
     const own = findEntry(entries, opts.manager, 'Update', opts.apiVersion, opts.subresource);
     const time = rfc3339(opts.now);
     if (own) {
-      own.set = own.set.union(changed);
+      own.set.addAll(changed);
       own.time = time;
     } else {
       const entry: ManagedEntry = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, time, set: changed };
