@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultClock, rfc3339 } from './object-meta.js';
+import type { KObject } from '../apimachinery/meta.js';
+import { defaultClock, rfc3339, sameIgnoringRV } from './object-meta.js';
 
 test('rfc3339: second precision, whatever order the times come in', () => {
   const t = Date.UTC(2024, 0, 1, 10, 0, 0);
@@ -26,4 +27,25 @@ test('randomSuffix: n characters of kube alphabet, different across calls (past 
   assert.ok(seen.size > 490, `${seen.size} distinct of 500`);
   assert.equal(clock.randomSuffix(0), '');
   assert.equal(clock.randomSuffix(2000).length, 2000);
+});
+
+test('sameIgnoringRV: resourceVersion and managedFields aside, JSON equality (absent = undefined); managedFields never read', () => {
+  const obj = (meta: Record<string, unknown>, rest: Record<string, unknown> = {}): KObject => {
+    const o = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', ...meta }, spec: { a: 1 }, ...rest } as KObject;
+    Object.defineProperty(o.metadata, 'managedFields', {
+      enumerable: true,
+      get() {
+        throw new Error('managedFields read');
+      },
+    });
+    return o;
+  };
+  assert.equal(sameIgnoringRV(obj({ resourceVersion: '1' }), obj({ resourceVersion: '2' })), true);
+  assert.equal(sameIgnoringRV(obj({ labels: { a: 'x' } }), obj({})), false);
+  assert.equal(sameIgnoringRV(obj({}), obj({ labels: { a: 'x' } })), false);
+  assert.equal(sameIgnoringRV(obj({ labels: undefined }), obj({})), true);
+  assert.equal(sameIgnoringRV(obj({}, { status: { phase: 'Running' } }), obj({})), false);
+  assert.equal(sameIgnoringRV(obj({}), obj({}, { status: { phase: 'Running' } })), false);
+  assert.equal(sameIgnoringRV(obj({}, { status: undefined }), obj({})), true);
+  assert.equal(sameIgnoringRV(obj({}, { spec: { a: 2 } }), obj({})), false);
 });

@@ -100,6 +100,13 @@ export function deepEqualJSON(a: unknown, b: unknown): boolean {
 
 /** Same object apart from resourceVersion and managedFields: a write of it is a no-op. */
 export function sameIgnoringRV(a: KObject, b: KObject): boolean {
-  const strip = (o: KObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined } });
-  return deepEqualJSON(strip(a), strip(b));
+  for (const k in a) if (k !== 'metadata' && !deepEqualJSON(a[k], b[k])) return false;
+  for (const k in b) if (k !== 'metadata' && a[k] === undefined && b[k] !== undefined) return false;
+  // metadata key by key, never reading managedFields (a stored object decodes them on each read)
+  const am = (a.metadata ?? {}) as Record<string, unknown>;
+  const bm = (b.metadata ?? {}) as Record<string, unknown>;
+  const ignored = (k: string) => k === 'resourceVersion' || k === 'managedFields';
+  for (const k in am) if (!ignored(k) && !deepEqualJSON(am[k], bm[k])) return false;
+  for (const k in bm) if (!ignored(k) && am[k] === undefined && bm[k] !== undefined) return false;
+  return true;
 }
