@@ -27,7 +27,7 @@ const TYPE_META = new Set(['apiVersion', 'kind']);
  */
 export function findUnknownFields(obj: unknown, root: OpenAPISchema, schemas: SchemaMap): string[] {
   const out: string[] = [];
-  visit(obj, root, '', schemas, true, (path) => out.push(path));
+  visit(obj, root, [], schemas, true, (path) => out.push(path));
   return out;
 }
 
@@ -40,33 +40,50 @@ export function pruneFields<T>(obj: T, root: OpenAPISchema, schemas: SchemaMap):
   return copy;
 }
 
+/** `path` is one stack of segments for the whole walk (field names, item indexes); its string is only built for a report. */
 function visit(
   value: unknown,
   node: OpenAPISchema,
-  path: string,
+  path: Array<string | number>,
   schemas: SchemaMap,
   isRoot: boolean,
   report: (path: string) => void,
 ): void {
+  if (value === null || typeof value !== 'object') return;
   const s = resolveSchema(node, schemas);
   if (isFreeForm(s)) return;
   if (Array.isArray(value)) {
     if (s.items === undefined) return;
-    value.forEach((el, i) => visit(el, s.items!, `${path}[${i}]`, schemas, false, report));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      visit(value[i], s.items, path, schemas, false, report);
+      path.pop();
+    }
     return;
   }
-  if (!isPlainObject(value)) return;
-  if (s.properties !== undefined) {
-    for (const [key, child] of Object.entries(value)) {
-      const prop = s.properties[key];
-      if (prop !== undefined) visit(child, prop, join(path, key), schemas, false, report);
-      else if (!(isRoot && TYPE_META.has(key))) report(join(path, key));
+  const obj = value as Json;
+  const props = s.properties;
+  const values = s.additionalProperties;
+  if (props === undefined && typeof values !== 'object') return;
+  for (const key in obj) {
+    const prop = props !== undefined ? props[key] : (values as OpenAPISchema);
+    if (prop === undefined) {
+      if (!(isRoot && TYPE_META.has(key))) report(pathString(path, key));
+      continue;
     }
-  } else if (typeof s.additionalProperties === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      visit(child, s.additionalProperties, join(path, key), schemas, false, report);
-    }
+    const child = obj[key];
+    if (child === null || typeof child !== 'object') continue;
+    path.push(key);
+    visit(child, prop, path, schemas, false, report);
+    path.pop();
   }
+}
+
+/** `spec.ports[0].name` from the segments of visit(). */
+function pathString(path: readonly (string | number)[], last: string): string {
+  let out = '';
+  for (const seg of path) out = typeof seg === 'number' ? `${out}[${seg}]` : join(out, seg);
+  return join(out, last);
 }
 
 function collect(
