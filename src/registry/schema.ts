@@ -97,9 +97,14 @@ export function createSchemaSet(schemas: SchemaMap): SchemaSet {
   const patchMetas = new Map<string, PatchMeta>();
   const definitionFor = (group: string, version: string, kind: string): string | undefined =>
     byGVK.get(`${group}/${version}/${kind}`);
+  // one root node per definition, so its resolution is cached like every other node's
+  const roots = new Map<string, OpenAPISchema>();
   const rootOf = (group: string, version: string, kind: string): OpenAPISchema | undefined => {
     const name = definitionFor(group, version, kind);
-    return name === undefined ? undefined : { $ref: `${REF_PREFIX}${name}` };
+    if (name === undefined) return undefined;
+    let root = roots.get(name);
+    if (root === undefined) roots.set(name, (root = { $ref: `${REF_PREFIX}${name}` }));
+    return root;
   };
   const typeErrors = (obj: unknown, group: string, version: string, kind: string): string[] => {
     const name = definitionFor(group, version, kind);
