@@ -5,7 +5,9 @@ import type { PatchMeta } from '../apimachinery/patch-meta.js';
 import { loadSchemas } from './schema.js';
 import type { PathElement } from './field-set.js';
 import { FieldSet, fieldElement } from './field-set.js';
-import { compareObjects, isPlainObject, itemElement, listKindOf, TypedValueError, type Comparison } from './field-set-typed.js';
+import { addedFieldsV1, compareObjects, isPlainObject, itemElement, listKindOf, TypedValueError, type Comparison } from './field-set-typed.js';
+import type { KObject } from '../apimachinery/meta.js';
+import { emptyLike, scoped, STRIPPED_FIELDS, withoutManagedFields } from './managed-fields.js';
 
 const podMeta = loadSchemas().patchMeta('', 'v1', 'Pod');
 
@@ -110,6 +112,8 @@ function randomPod(rnd: () => number): Json {
   if (rnd() < 0.05) spec.containers = ['not-a-map'];
   const pod: Json = { apiVersion: 'v1', kind: 'Pod', metadata, spec };
   if (rnd() < 0.6) pod.status = rnd() < 0.3 ? {} : { phase: pick(rnd, ['Pending', 'Running']), conditions: [{ type: 'Ready', status: pick(rnd, ['True', 'False']) }] };
+  // a status condition without its key: the typed walk fails even where status is not owned
+  if (rnd() < 0.05) pod.status = { conditions: [{ status: 'True' }] };
   return pod;
 }
 
@@ -173,3 +177,35 @@ test('compareObjects: a created object owns every leaf, list item and non-empty 
   });
   assert.ok(c.modified.isEmpty() && c.removed.isEmpty());
 });
+
+test('addedFieldsV1 is the scoped comparison of a create against the empty object', () => {
+  const rnd = random(7);
+  const status = fieldElement('status');
+  for (let i = 0; i < 3000; i++) {
+    const pod = randomPod(rnd) as KObject;
+    if (rnd() < 0.2) pod.metadata = { ...pod.metadata, uid: 'u', generation: 1, creationTimestamp: 't', managedFields: [] };
+    if (rnd() < 0.1) pod.spec = pick(rnd, [{}, null, 'x']) as KObject['spec'];
+    if (rnd() < 0.1) pod.extra = { a: [1, 2] };
+    for (const scope of [{ hasStatus: true }, { hasStatus: false }, { hasStatus: true, subresource: 'status' as const }]) {
+      const keepTop = (pe: string) => (scope.subresource === 'status' ? pe === status : !(scope.hasStatus && pe === status));
+      const want = outcomeOf(() => {
+        const c = compareObjects(emptyLike(pod), withoutManagedFields(pod), podMeta);
+        const set = scoped(c.added.union(c.modified), scope);
+        return set.isEmpty() ? undefined : set.toFieldsV1();
+      });
+      const got = outcomeOf(() =>
+        addedFieldsV1(withoutManagedFields(pod), podMeta, { emptyFields: new Set(['metadata', 'spec', 'status']), excluded: STRIPPED_FIELDS, keepTop }),
+      );
+      assert.equal(got, want, `case ${i} ${JSON.stringify(scope)}: ${JSON.stringify(pod)}`);
+    }
+  }
+});
+
+function outcomeOf(f: () => unknown): string {
+  try {
+    return JSON.stringify(f()) ?? 'undefined';
+  } catch (err) {
+    if (err instanceof TypedValueError) return `TypedValueError: ${err.message}`;
+    throw err;
+  }
+}

@@ -10,7 +10,7 @@
  */
 import type { PatchMeta } from '../apimachinery/patch-meta.js';
 import type { PathElement } from './field-set.js';
-import { FieldSet, fieldElement, keyElement, valueElement } from './field-set.js';
+import { FieldSet, compareElements, fieldElement, keyElement, valueElement } from './field-set.js';
 import { deepEqualJSON } from './object-meta.js';
 
 type Json = Record<string, unknown>;
@@ -247,6 +247,81 @@ function markChildren(v: unknown, meta: PatchMeta, path: PathElement[], parent: 
     markChildren(child, meta.field(k), path, at, field);
     path.pop();
   }
+}
+
+/** What a create owns, for addedFieldsV1. */
+export interface CreatedScope {
+  /** Top-level fields the empty object has as empty maps (emptyLike): not owned themselves. */
+  readonly emptyFields: ReadonlySet<string>;
+  /** Member paths no write owns (as difference() removes them: members only, not what is below). */
+  readonly excluded: FieldSet;
+  /** Top-level elements the write may own at all. */
+  keepTop(pe: PathElement): boolean;
+}
+
+/**
+ * `compareObjects(empty, obj).added`, narrowed to `scope` and as FieldsV1, built straight from
+ * `obj` (undefined when empty): what the Update entry of a create owns, without comparing against
+ * the empty object or building a FieldSet. Throws the comparison's TypedValueErrors, the dropped
+ * top-level fields included.
+ */
+export function addedFieldsV1(obj: Json, meta: PatchMeta, scope: CreatedScope): Record<string, unknown> | undefined {
+  const path: PathElement[] = [];
+  const entries: Array<[PathElement, Record<string, unknown>]> = [];
+  for (const k in obj) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    const pe = fieldElement(k);
+    const fieldMeta = meta.field(k);
+    path.push(pe);
+    if (!scope.keepTop(pe)) {
+      isTypeable(v, fieldMeta, path);
+    } else {
+      const excluded = scope.excluded.children.get(pe);
+      const isMember = !scope.excluded.members.has(pe);
+      let e: Record<string, unknown> | undefined;
+      if (!scope.emptyFields.has(k)) e = createdEntry(v, fieldMeta, path, excluded, isMember);
+      // against an empty map of the empty object, a granular map adds what is below it; anything
+      // else there (but another empty map) is modified
+      else if (isPlainObject(v) && (isEmptyMap(v) || !isAtomicMap(fieldMeta))) e = createdEntry(v, fieldMeta, path, excluded, false);
+      else if (isMember) e = {};
+      if (e !== undefined) entries.push([pe, e]);
+    }
+    path.pop();
+  }
+  return entries.length === 0 ? undefined : fieldsV1Node(entries, false);
+}
+
+/** FieldsV1 of the node `v` at `path` and everything below it; undefined when none of it is owned. */
+function createdEntry(v: unknown, meta: PatchMeta, path: PathElement[], excluded: FieldSet | undefined, isMember: boolean): Record<string, unknown> | undefined {
+  const children: Array<[PathElement, Record<string, unknown>]> = [];
+  const add = (pe: PathElement, child: unknown, childMeta: PatchMeta) => {
+    path.push(pe);
+    const e = createdEntry(child, childMeta, path, excluded?.children.get(pe), !(excluded?.members.has(pe) ?? false));
+    path.pop();
+    if (e !== undefined) children.push([pe, e]);
+  };
+  if (Array.isArray(v)) {
+    const kind = v.length === 0 ? undefined : listKindOf(meta);
+    if (kind !== undefined && kind.kind !== 'atomic') {
+      const { order, items } = indexItems(v, kind, path);
+      const itemMeta = meta.items();
+      for (const pe of order) add(pe, items.get(pe), itemMeta);
+    }
+  } else if (isPlainObject(v) && !isAtomicMap(meta)) {
+    for (const k in v) if (v[k] !== undefined) add(fieldElement(k), v[k], meta.field(k));
+  }
+  if (children.length === 0) return isMember ? {} : undefined;
+  return fieldsV1Node(children, isMember);
+}
+
+/** A FieldsV1 node from its entries: upstream element order, `.` first when the node is a member too. */
+function fieldsV1Node(entries: Array<[PathElement, Record<string, unknown>]>, isMember: boolean): Record<string, unknown> {
+  if (entries.length > 1) entries.sort((a, b) => compareElements(a[0], b[0]));
+  const out: Record<string, unknown> = {};
+  if (isMember) out['.'] = {};
+  for (const [pe, e] of entries) out[pe] = e;
+  return out;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { KObject, ManagedFieldsEntry } from '../apimachinery/meta.js';
 import type { PatchMeta } from '../apimachinery/patch-meta.js';
 import type { PathElement } from './field-set.js';
 import { FieldSet, fieldElement } from './field-set.js';
-import { compareObjects, isPlainObject, type Comparison } from './field-set-typed.js';
+import { addedFieldsV1, compareObjects, isPlainObject, type Comparison } from './field-set-typed.js';
 import { rfc3339 } from './object-meta.js';
 
 /** One decoded entry: the identity of a manager and the fields it owns. */
@@ -130,15 +130,18 @@ function compareEntries(p: ManagedEntry, q: ManagedEntry): number {
 export function encodeManagedFields(entries: readonly ManagedEntry[]): ManagedFieldsEntry[] | undefined {
   const kept = entries.filter((e) => !e.set.isEmpty()).sort(compareEntries);
   if (kept.length === 0) return undefined;
-  return kept.map((e) => {
-    const out: ManagedFieldsEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
-    if (e.time) out.time = e.time;
-    out.fieldsType = 'FieldsV1';
-    out.fieldsV1 = e.set.toFieldsV1();
-    if (e.subresource) out.subresource = e.subresource;
-    if (out.manager === '') delete out.manager;
-    return out;
-  });
+  return kept.map((e) => encodeEntry(e, e.set.toFieldsV1()));
+}
+
+/** One metadata.managedFields entry, fields in upstream order. */
+function encodeEntry(e: Omit<ManagedEntry, 'set'>, fieldsV1: Record<string, unknown>): ManagedFieldsEntry {
+  const out: ManagedFieldsEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
+  if (e.time) out.time = e.time;
+  out.fieldsType = 'FieldsV1';
+  out.fieldsV1 = fieldsV1;
+  if (e.subresource) out.subresource = e.subresource;
+  if (out.manager === '') delete out.manager;
+  return out;
 }
 
 /** Which top-level fields a write can own (upstream's reset fields of the strategies). */
@@ -156,11 +159,17 @@ export function scoped(set: FieldSet, scope: WriteScope): FieldSet {
 /** scoped() in place, for a set the caller gives up. */
 function narrowToScope(set: FieldSet, scope: WriteScope): FieldSet {
   set.deleteAll(STRIPPED_FIELDS);
-  const status = fieldElement('status');
-  const keepTop = (pe: PathElement) => (scope.subresource === 'status' ? pe === status : !(scope.hasStatus && pe === status));
+  const keepTop = topLevelFilter(scope);
   for (const m of set.members) if (!keepTop(m)) set.members.delete(m);
   for (const pe of set.children.keys()) if (!keepTop(pe)) set.children.delete(pe);
   return set;
+}
+
+const STATUS = fieldElement('status');
+
+/** The top-level elements a write can own: status alone, or everything but status. */
+function topLevelFilter(scope: WriteScope): (pe: PathElement) => boolean {
+  return (pe) => (scope.subresource === 'status' ? pe === STATUS : !(scope.hasStatus && pe === STATUS));
 }
 
 /** The object as the typed comparison sees it: no managedFields (and they are not read). */
@@ -180,6 +189,10 @@ export function emptyLike(obj: KObject): Record<string, unknown> {
   for (const k of ['spec', 'status']) if (isPlainObject(obj[k])) out[k] = {};
   return out;
 }
+
+// the fields emptyLike() holds as empty maps (when the object's are maps: otherwise they differ
+// from the empty object the same way whether it has them or not)
+const EMPTY_OBJECT_FIELDS: ReadonlySet<string> = new Set(['metadata', 'spec', 'status']);
 
 /** Merges the oldest Update entries into `ancient-changes` until at most MAX_UPDATE_MANAGERS remain. */
 export function capUpdateManagers(entries: ManagedEntry[]): ManagedEntry[] {
@@ -247,6 +260,7 @@ export function trackUpdate(
     }
   };
   entries ??= prevEntries();
+  if (prev === undefined && entries.length === 0) return createdManagedFields(next, opts);
   let cmp: Comparison;
   try {
     cmp = compareObjects(prev ? withoutManagedFields(prev) : emptyLike(next), withoutManagedFields(next), opts.meta);
@@ -270,4 +284,21 @@ export function trackUpdate(
     }
   }
   return encodeManagedFields(capUpdateManagers(entries));
+}
+
+/**
+ * trackUpdate of a create with no managedFields of its own: the writer's one entry owns the whole
+ * object (within its scope), as compared against the empty object, built straight from it.
+ */
+function createdManagedFields(next: KObject, opts: TrackOptions): ManagedFieldsEntry[] | undefined {
+  let fieldsV1: Record<string, unknown> | undefined;
+  try {
+    fieldsV1 = addedFieldsV1(withoutManagedFields(next), opts.meta, { emptyFields: EMPTY_OBJECT_FIELDS, excluded: STRIPPED_FIELDS, keepTop: topLevelFilter(opts) });
+  } catch {
+    return undefined; // untypeable: nobody owns anything, as trackUpdate leaves it
+  }
+  if (fieldsV1 === undefined) return undefined;
+  const entry: Omit<ManagedEntry, 'set'> = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, time: rfc3339(opts.now) };
+  if (opts.subresource) entry.subresource = opts.subresource;
+  return [encodeEntry(entry, fieldsV1)];
 }
