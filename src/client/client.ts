@@ -23,9 +23,10 @@ export class ResourceClient {
     return this.store.get(namespace, name);
   }
 
-  async list(namespace?: string, opts: ListOptions = {}): Promise<{ items: KObject[]; resourceVersion: string }> {
+  /** A list, or one page of it (`continue` is set when more follow). */
+  async list(namespace?: string, opts: ListOptions = {}): Promise<{ items: KObject[]; resourceVersion: string; continue?: string }> {
     const { list } = await this.store.list(namespace, opts);
-    return { items: list.items, resourceVersion: list.metadata.resourceVersion ?? '0' };
+    return { items: list.items, resourceVersion: list.metadata.resourceVersion ?? '0', ...(list.metadata.continue ? { continue: list.metadata.continue } : {}) };
   }
 
   create(namespace: string | undefined, obj: KObject): Promise<KObject> {

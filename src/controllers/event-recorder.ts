@@ -39,6 +39,8 @@ const SPAM_BURST = 25;
 const SPAM_REFILL_MS = 5 * 60_000;
 // kube-apiserver's --event-ttl default
 export const EVENT_TTL_MS = 60 * 60_000;
+/** Events read per page by the TTL sweep. */
+const SWEEP_PAGE = 500;
 
 /** The part of the in-process client the recorder and the TTL sweeper use. */
 export type EventsClient = Pick<ResourceClient, 'create' | 'mutate' | 'list' | 'deleteIfExists'>;
@@ -199,16 +201,24 @@ export class EventTTL implements Controller {
     this.#opts = { ttlMs: EVENT_TTL_MS, intervalMs: 5 * 60_000, ...opts, log: opts.log.child({ component: 'event-ttl' }) };
   }
 
-  /** One pass: deletes the expired events; returns how many. */
+  /**
+   * One pass: deletes the expired events; returns how many. In pages, yielding between them, and
+   * reading each event once: a large cluster's events are not all held decoded for the sweep's sake.
+   */
   async sweep(): Promise<number> {
     const cutoff = this.#opts.now() - this.#opts.ttlMs;
-    const { items } = await this.#opts.events.list();
     let removed = 0;
-    for (const ev of items) {
-      if (lastSeen(ev) >= cutoff) continue;
-      await this.#opts.events.deleteIfExists(ev.metadata.namespace, ev.metadata.name as string);
-      removed++;
-    }
+    let cont: string | undefined;
+    do {
+      const page = await this.#opts.events.list(undefined, { limit: SWEEP_PAGE, transient: true, ...(cont ? { continue: cont } : {}) });
+      for (const ev of page.items) {
+        if (lastSeen(ev) >= cutoff) continue;
+        await this.#opts.events.deleteIfExists(ev.metadata.namespace, ev.metadata.name as string);
+        removed++;
+      }
+      cont = page.continue;
+      if (cont) await new Promise((r) => setImmediate(r));
+    } while (cont);
     if (removed > 0) this.#opts.log.debug({ removed }, 'expired events removed');
     return removed;
   }

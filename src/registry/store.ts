@@ -54,6 +54,8 @@ export interface ListOptions extends SelectorOptions {
   resourceVersionMatch?: string;
   /** The caller will call encode(): have the stored texts at hand (read back from disk if need be). */
   forEncoding?: boolean;
+  /** The caller reads each item once (storage ListOptions.transient): objects are not kept decoded. */
+  transient?: boolean;
 }
 
 export interface ListResponse {
@@ -165,6 +167,7 @@ export class ResourceStore {
         startKey,
         ...(startCount !== undefined && !filter.acceptsKeyValue ? { startCount } : {}),
         ...(opts.forEncoding ? { withText: true } : {}),
+        ...(opts.transient ? { transient: true } : {}),
         limit,
         filter: filter.acceptsKeyValue,
       });

@@ -36,22 +36,53 @@ function defineManagedFields(meta: LazyMeta, text: string): void {
   Object.defineProperty(meta, 'managedFields', { get: readManagedFields, set: writeManagedFields, enumerable: true, configurable: true });
 }
 
+/**
+ * Short string values shared between stored objects: the same image, policy, condition type,
+ * timestamp or label value in 150k pods is one string, not 150k (~1.1 KB less per pod). Bounded:
+ * when full it starts over (strings already shared stay shared).
+ */
+const INTERN_MAX_LENGTH = 64;
+const INTERN_TABLE_SIZE = 100_000;
+let interned = new Map<string, string>();
+
+function intern(s: string): string {
+  if (s.length > INTERN_MAX_LENGTH) return s;
+  const shared = interned.get(s);
+  if (shared !== undefined) return shared;
+  if (interned.size >= INTERN_TABLE_SIZE) interned = new Map();
+  interned.set(s, s);
+  return s;
+}
+
+/** Deep-freezes a freshly parsed JSON value, sharing its short strings (see intern). */
+function internFreeze(value: unknown): unknown {
+  if (typeof value === 'string') return intern(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = internFreeze(value[i]);
+  } else {
+    const obj = value as Record<string, unknown>;
+    for (const k in obj) obj[k] = internFreeze(obj[k]);
+  }
+  return Object.freeze(value);
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /**
- * The storage decoder for registry objects: JSON.parse, then everything frozen, with a non-empty
- * metadata.managedFields kept as text (in its place in the key order).
+ * The storage decoder for registry objects: JSON.parse, then everything frozen and short strings
+ * shared, with a non-empty metadata.managedFields kept as text (in its place in the key order).
  */
 export function decodeStoredObject(json: string): unknown {
   const obj = JSON.parse(json) as unknown;
-  if (!isRecord(obj)) return obj;
+  if (!isRecord(obj)) return internFreeze(obj);
   const meta = obj.metadata;
-  if (!isRecord(meta) || !Array.isArray(meta.managedFields) || meta.managedFields.length === 0) return obj;
+  if (!isRecord(meta) || !Array.isArray(meta.managedFields) || meta.managedFields.length === 0) return internFreeze(obj);
   const text = JSON.stringify(meta.managedFields);
-  for (const k in obj) if (k !== 'metadata') deepFreeze(obj[k]);
-  for (const k in meta) if (k !== 'managedFields') deepFreeze(meta[k]);
+  for (const k in obj) if (k !== 'metadata') obj[k] = internFreeze(obj[k]);
+  for (const k in meta) if (k !== 'managedFields') meta[k] = internFreeze(meta[k]);
   // a new object with the getter in managedFields' place in the key order (so the object serializes
   // as stored); redefining the parsed one's property instead would make it a slow dictionary object
   obj.metadata = Object.freeze(copyMetadata(meta, {}, text));

@@ -42,6 +42,11 @@ export interface ListOptions {
    * their text (`KeyValue.json`) rather than leave it to be stringified.
    */
   withText?: boolean;
+  /**
+   * The caller reads each value once (a sweep over objects nobody else reads): a value the store
+   * holds undecoded is decoded for this caller only and stays compact in the store.
+   */
+  transient?: boolean;
   /** At most this many items; 0 or absent = all. */
   limit?: number;
   /** Keep only values this accepts. Filtering happens before `limit` is counted. */

@@ -178,3 +178,29 @@ test('values are decoded on first read only, and a list whose texts left memory 
     await store.close();
   }
 });
+
+test('values read back at open (non-ASCII too) and transient lists: equal values, not kept decoded', async () => {
+  const path = freshDir();
+  const first = await openLevelStore({ path });
+  const values = Array.from({ length: 50 }, (_, i) => ({ i, text: `naïve ✓ ${'x'.repeat(i * 97)}` }));
+  for (const [i, v] of values.entries()) await first.create(POD(`p${String(i).padStart(2, '0')}`), v);
+  await first.close();
+
+  const store = await openLevelStore({ path });
+  try {
+    const once = await store.list('/registry/pods/', { transient: true });
+    assert.deepEqual(once.items.map((kv) => kv.value), values);
+    assert.deepEqual(once.items.map((kv) => kv.json), values.map((v) => JSON.stringify(v)));
+    const again = await store.list('/registry/pods/', { transient: true });
+    // decoded for each reader: nothing was kept
+    assert.notEqual(again.items[3]!.value, once.items[3]!.value);
+    const shared = await store.list('/registry/pods/');
+    assert.deepEqual(shared.items.map((kv) => kv.value), values);
+    assert.equal((await store.get(POD('p03')))!.value, shared.items[3]!.value);
+    // a value decoded for everyone is what a transient read gets too
+    const after = await store.list('/registry/pods/', { transient: true });
+    assert.equal(after.items[3]!.value, shared.items[3]!.value);
+  } finally {
+    await store.close();
+  }
+});

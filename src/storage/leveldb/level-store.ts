@@ -44,6 +44,7 @@ import {
   parseJSON,
   StoredEvent,
   StoredKeyValue,
+  TransientKeyValue,
   toJson,
   ValueCell,
   type BatchOp,
@@ -203,6 +204,7 @@ export class LevelStore implements Store {
       );
     }
     if (opts.withText) await this.#fetchTexts(page.items);
+    if (opts.transient) page.items = page.items.map((kv) => (kv instanceof StoredKeyValue ? new TransientKeyValue(kv) : kv));
     return { ...(page as Omit<ListResult<T>, 'revision'>), revision };
   }
 

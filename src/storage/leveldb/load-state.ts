@@ -14,7 +14,7 @@ import {
   META_REVISION,
   OBJECT_PREFIX,
   decodeEvent,
-  decodeObject,
+  decodeObjectHeader,
   decodeRevision,
   eventKey,
   prefixEnd,
@@ -35,8 +35,9 @@ export interface LoadedState {
 
 const CHUNK = 2048;
 
-async function* scanRange(db: LevelDb, gt: string, lt: string): AsyncGenerator<[string, string]> {
-  const it = db.iterator({ gt, lt });
+/** The records of a range in key order, a chunk at a time. */
+async function* scanChunks<V extends string | Buffer>(db: LevelDb, gt: string, lt: string, valueEncoding: 'utf8' | 'buffer'): AsyncGenerator<[string, V][]> {
+  const it = db.iterator<string, V>({ gt, lt, valueEncoding });
   // Fetch the next chunk while this one is parsed: reading and parsing then overlap.
   let next = it.nextv(CHUNK);
   try {
@@ -44,7 +45,7 @@ async function* scanRange(db: LevelDb, gt: string, lt: string): AsyncGenerator<[
       const chunk = await next;
       if (chunk.length === 0) return;
       next = it.nextv(CHUNK);
-      yield* chunk;
+      yield chunk;
     }
   } finally {
     // When the consumer stopped early, a read may still be in flight: settle it before closing.
@@ -53,19 +54,53 @@ async function* scanRange(db: LevelDb, gt: string, lt: string): AsyncGenerator<[
   }
 }
 
+async function* scanRange(db: LevelDb, gt: string, lt: string): AsyncGenerator<[string, string]> {
+  for await (const chunk of scanChunks<string>(db, gt, lt, 'utf8')) yield* chunk;
+}
+
+/**
+ * The loaded objects' texts are kept in regions of at least this size, outside the JS heap: the C
+ * allocator always maps a block this large on its own (32 MiB is glibc's largest mmap threshold),
+ * so a region freed goes straight back to the OS.
+ */
+const TEXT_REGION_BYTES = 32 * 2 ** 20;
+const NEWLINE = 0x0a;
+
 export async function loadState(db: LevelDb, decode: Decoder): Promise<LoadedState> {
   const revisionRecord = await db.get(META_REVISION);
   const compactedRecord = await db.get(META_COMPACTED);
   let revision = decodeRevision(revisionRecord);
   const compacted = decodeRevision(compactedRecord);
 
-  // Values stay JSON text (cells) until read: loading is reading strings, not parsing them.
+  // Values stay JSON text (cells) until read: loading is reading text, not parsing it. The texts
+  // share large buffers (see TextBytes and TEXT_REGION_BYTES); once all of a region's values have
+  // been decoded (the controllers' informers decode most objects soon after a restart) the region
+  // is freed whole.
   const index = new KeyIndex();
-  for await (const [k, record] of scanRange(db, OBJECT_PREFIX, prefixEnd(OBJECT_PREFIX)!)) {
-    const d = decodeObject(record);
-    const key = k.slice(OBJECT_PREFIX.length);
-    index.set(new StoredKeyValue(key, new ValueCell(d.valueJson, decode), d.createRevision, d.modRevision));
+  let pending: [string, Buffer][] = [];
+  let pendingBytes = 0;
+  const flush = (): void => {
+    const buf = Buffer.concat(pending.map(([, record]) => record), Math.max(pendingBytes, TEXT_REGION_BYTES));
+    let at = 0;
+    for (const [k, record] of pending) {
+      // the header is JSON of two numbers, and no byte of a multi-byte UTF-8 character is a newline
+      const nl = record.indexOf(NEWLINE);
+      const header = decodeObjectHeader(record.toString('latin1', 0, nl));
+      const cell = new ValueCell({ buf, start: at + nl + 1, end: at + record.length }, decode);
+      at += record.length;
+      index.set(new StoredKeyValue(k.slice(OBJECT_PREFIX.length), cell, header.createRevision, header.modRevision));
+    }
+    pending = [];
+    pendingBytes = 0;
+  };
+  for await (const chunk of scanChunks<Buffer>(db, OBJECT_PREFIX, prefixEnd(OBJECT_PREFIX)!, 'buffer')) {
+    for (const entry of chunk) {
+      pending.push(entry);
+      pendingBytes += entry[1].length;
+    }
+    if (pendingBytes >= TEXT_REGION_BYTES) flush();
   }
+  if (pending.length > 0) flush();
 
   const history = new EventHistory(compacted);
   for await (const [k, record] of scanRange(db, eventKey(compacted), prefixEnd(EVENT_PREFIX)!)) {
