@@ -40,8 +40,26 @@ function canonicalValue(v: unknown): unknown {
   return v;
 }
 
+/**
+ * Canonical forms of key and value elements already read: every update decodes the stored
+ * managedFields, whose elements recur. Bounded: it starts over when full.
+ */
+const canonicalElements = new Map<string, PathElement>();
+const MAX_CANONICAL_ELEMENTS = 4096;
+
 /** The canonical form of an element read from a client's FieldsV1; throws on a malformed one. */
 export function canonicalElement(raw: string): PathElement {
+  if (raw.charCodeAt(0) === F_CODE && raw.charCodeAt(1) === COLON) return raw;
+  let pe = canonicalElements.get(raw);
+  if (pe === undefined) {
+    pe = canonicalUncached(raw);
+    if (canonicalElements.size >= MAX_CANONICAL_ELEMENTS) canonicalElements.clear();
+    canonicalElements.set(raw, pe);
+  }
+  return pe;
+}
+
+function canonicalUncached(raw: string): PathElement {
   const kind = raw.slice(0, 2);
   const rest = raw.slice(2);
   switch (kind) {
@@ -110,6 +128,7 @@ function compareFieldLists(a: Record<string, unknown>, b: Record<string, unknown
 
 const KIND_RANK: Record<string, number> = { 'f:': 0, 'k:': 1, 'v:': 2, 'i:': 3 };
 const F_CODE = 'f'.charCodeAt(0);
+const COLON = ':'.charCodeAt(0);
 
 /**
  * Parsed bodies of key and value elements, which sorting compares again and again (the same few
