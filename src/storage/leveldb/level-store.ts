@@ -73,6 +73,8 @@ const noop = (): void => undefined;
 export const DEFAULT_COMPACTION_WINDOW = 100_000;
 export const DEFAULT_COMPACTION_INTERVAL_MS = 60_000;
 export const DEFAULT_MAX_WATCHER_BUFFER = 10_000;
+/** How often superseded versions held decoded go back to text (see LevelStore.#superseded). */
+const DEMOTE_INTERVAL_MS = 1000;
 /** Table files LevelDB keeps open (and mapped); see openLevelStore. */
 const MAX_OPEN_FILES = 64;
 /** Below this many values without text at hand, a list stringifies them rather than read disk. */
@@ -133,6 +135,13 @@ export class LevelStore implements Store {
   readonly #window: number;
   #timer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
+  /**
+   * Versions superseded since the last demotion tick, and those of the tick before: a version goes
+   * back to text one to two ticks after a newer one committed, once the watchers have read it.
+   */
+  #superseded: ValueCell[] = [];
+  #supersededBefore: ValueCell[] = [];
+  readonly #demoteTimer: NodeJS.Timeout;
 
   constructor(
     db: LevelDb,
@@ -156,6 +165,8 @@ export class LevelStore implements Store {
       opts.compactionIntervalMs ?? DEFAULT_COMPACTION_INTERVAL_MS,
     );
     this.#timer.unref();
+    this.#demoteTimer = setInterval(() => this.#demoteSuperseded(), DEMOTE_INTERVAL_MS);
+    this.#demoteTimer.unref();
     // A store reopened after a long run may hold more history than the window: trim it now.
     this.#compactWindow();
   }
@@ -304,6 +315,7 @@ export class LevelStore implements Store {
 
   async #shutdown(): Promise<void> {
     clearInterval(this.#timer);
+    clearInterval(this.#demoteTimer);
     this.#timer = undefined;
     this.#hub.closeAll();
     await this.#queue.drain();
@@ -378,7 +390,14 @@ export class LevelStore implements Store {
     this.#history.append(entry);
     this.#committed = event.revision;
     this.#hub.publish(event);
+    if (entry.event.prevCell) this.#superseded.push(entry.event.prevCell);
     this.#log?.trace({ key, revision: event.revision, type: event.type }, 'committed');
+  }
+
+  #demoteSuperseded(): void {
+    for (const cell of this.#supersededBefore) cell.demote();
+    this.#supersededBefore = this.#superseded;
+    this.#superseded = [];
   }
 
   /** Background compaction: keep the newest `compactionWindow` events. */

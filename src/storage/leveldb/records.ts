@@ -202,6 +202,18 @@ export class ValueCell {
     return src !== undefined ? textOf(src) : (cachedJSON(this.#value) as string);
   }
 
+  /**
+   * Back to text, when the text is at hand: for a superseded version, which only the event history
+   * still holds and few will read again (a later read decodes it anew).
+   */
+  demote(): void {
+    if (this.#json !== undefined) return;
+    const text = peekJSON(this.#value);
+    if (text === undefined) return;
+    this.#json = text;
+    this.#value = undefined;
+  }
+
   /** The value for one read: decoded (and frozen) without keeping the result when not decoded yet. */
   peek(): unknown {
     const src = this.#json;
