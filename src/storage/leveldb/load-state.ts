@@ -59,9 +59,9 @@ async function* scanRange(db: LevelDb, gt: string, lt: string): AsyncGenerator<[
 }
 
 /**
- * The loaded objects' texts are kept in regions of at least this size, outside the JS heap: the C
- * allocator always maps a block this large on its own (32 MiB is glibc's largest mmap threshold),
- * so a region freed goes straight back to the OS.
+ * The loaded objects' texts are kept in regions of at least this size (but the last), outside the
+ * JS heap: the C allocator always maps a block this large on its own (32 MiB is glibc's largest
+ * mmap threshold), so a region freed goes straight back to the OS.
  */
 const TEXT_REGION_BYTES = 32 * 2 ** 20;
 const NEWLINE = 0x0a;
@@ -80,7 +80,7 @@ export async function loadState(db: LevelDb, decode: Decoder): Promise<LoadedSta
   let pending: [string, Buffer][] = [];
   let pendingBytes = 0;
   const flush = (): void => {
-    const buf = Buffer.concat(pending.map(([, record]) => record), Math.max(pendingBytes, TEXT_REGION_BYTES));
+    const buf = Buffer.concat(pending.map(([, record]) => record), pendingBytes);
     let at = 0;
     for (const [k, record] of pending) {
       // the header is JSON of two numbers, and no byte of a multi-byte UTF-8 character is a newline
