@@ -10,8 +10,21 @@
 /** One step of a path, serialized as FieldsV1 writes it. */
 export type PathElement = string;
 
+/**
+ * Field elements already made, so the same string is used each time: a string used as a property
+ * key is internalized once, and a FieldsV1 object built from fresh strings costs twice as much.
+ * Bounded (field names include label and annotation keys): it starts over when full.
+ */
+const fieldElements = new Map<string, PathElement>();
+const MAX_FIELD_ELEMENTS = 8192;
+
 export function fieldElement(name: string): PathElement {
-  return `f:${name}`;
+  let pe = fieldElements.get(name);
+  if (pe === undefined) {
+    if (fieldElements.size >= MAX_FIELD_ELEMENTS) fieldElements.clear();
+    fieldElements.set(name, (pe = `f:${name}`));
+  }
+  return pe;
 }
 
 /** A map-list item by its key fields (sorted by name, as upstream's KeyValue). */
