@@ -262,8 +262,8 @@ export interface CreatedScope {
 /**
  * `compareObjects(empty, obj).added`, narrowed to `scope` and as FieldsV1, built straight from
  * `obj` (undefined when empty): what the Update entry of a create owns, without comparing against
- * the empty object or building a FieldSet. Throws the comparison's TypedValueErrors, the dropped
- * top-level fields included.
+ * the empty object or building a FieldSet. Throws a TypedValueError where the comparison does (the
+ * dropped top-level fields included), though not necessarily the same one when there are several.
  */
 export function addedFieldsV1(obj: Json, meta: PatchMeta, scope: CreatedScope): Record<string, unknown> | undefined {
   const path: PathElement[] = [];
@@ -292,27 +292,51 @@ export function addedFieldsV1(obj: Json, meta: PatchMeta, scope: CreatedScope): 
   return entries.length === 0 ? undefined : fieldsV1Node(entries, false);
 }
 
-/** FieldsV1 of the node `v` at `path` and everything below it; undefined when none of it is owned. */
+/**
+ * FieldsV1 of the node `v` at `path` and everything below it; undefined when none of it is owned.
+ * Children are visited in upstream element order, so each node is built in its final key order.
+ */
 function createdEntry(v: unknown, meta: PatchMeta, path: PathElement[], excluded: FieldSet | undefined, isMember: boolean): Record<string, unknown> | undefined {
-  const children: Array<[PathElement, Record<string, unknown>]> = [];
-  const add = (pe: PathElement, child: unknown, childMeta: PatchMeta) => {
-    path.push(pe);
-    const e = createdEntry(child, childMeta, path, excluded?.children.get(pe), !(excluded?.members.has(pe) ?? false));
-    path.pop();
-    if (e !== undefined) children.push([pe, e]);
-  };
+  let out: Record<string, unknown> | undefined;
   if (Array.isArray(v)) {
     const kind = v.length === 0 ? undefined : listKindOf(meta);
     if (kind !== undefined && kind.kind !== 'atomic') {
       const { order, items } = indexItems(v, kind, path);
       const itemMeta = meta.items();
-      for (const pe of order) add(pe, items.get(pe), itemMeta);
+      if (order.length > 1) order.sort(compareElements);
+      for (const pe of order) {
+        path.push(pe);
+        const e = createdEntry(items.get(pe), itemMeta, path, excluded?.children.get(pe), !(excluded?.members.has(pe) ?? false));
+        path.pop();
+        if (e !== undefined) (out ??= fieldsV1Start(isMember))[pe] = e;
+      }
     }
   } else if (isPlainObject(v) && !isAtomicMap(meta)) {
-    for (const k in v) if (v[k] !== undefined) add(fieldElement(k), v[k], meta.field(k));
+    // field elements order as their names do
+    const keys = Object.keys(v);
+    if (keys.length > 1) keys.sort(compareStrings);
+    for (const k of keys) {
+      const child = v[k];
+      if (child === undefined) continue;
+      const pe = fieldElement(k);
+      path.push(pe);
+      const e = createdEntry(child, meta.field(k), path, excluded?.children.get(pe), !(excluded?.members.has(pe) ?? false));
+      path.pop();
+      if (e !== undefined) (out ??= fieldsV1Start(isMember))[pe] = e;
+    }
   }
-  if (children.length === 0) return isMember ? {} : undefined;
-  return fieldsV1Node(children, isMember);
+  return out ?? (isMember ? {} : undefined);
+}
+
+/** A FieldsV1 node about to get children: `.` first when the node is a member too. */
+function fieldsV1Start(isMember: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (isMember) out['.'] = {};
+  return out;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A FieldsV1 node from its entries: upstream element order, `.` first when the node is a member too. */
