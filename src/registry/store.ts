@@ -63,7 +63,16 @@ export interface ListResponse {
   revision: Revision;
   /** The list as JSON, built from the stored objects' cached encodings. */
   encode(): string;
+  /**
+   * The same JSON in pieces of about LIST_CHUNK_CHARS each, to write one after another: a large
+   * list then never becomes one multi-MB string (allocated straight into the old generation, where
+   * each page of a paged LIST would bring the next full collection closer).
+   */
+  encodeChunks(): string[];
 }
+
+/** Target size of a list response piece (see ListResponse.encodeChunks). */
+const LIST_CHUNK_CHARS = 64 * 1024;
 
 // as kube-apiserver (RetryGenerateName): a generated name that collides is retried
 const GENERATE_NAME_RETRIES = 8;
@@ -194,6 +203,7 @@ export class ResourceStore {
       meta.continue = encodeContinue(result.revision, result.nextKey.slice(resourcePrefix(this.def).length), result.remaining);
       if (result.remaining !== undefined) meta.remainingItemCount = result.remaining;
     }
+    const head = () => `{"kind":${JSON.stringify(`${this.def.kind}List`)},"apiVersion":${JSON.stringify(this.apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`;
     return {
       list: {
         kind: `${this.def.kind}List`,
@@ -204,7 +214,22 @@ export class ResourceStore {
         },
       },
       revision: result.revision,
-      encode: () => `{"kind":${JSON.stringify(`${this.def.kind}List`)},"apiVersion":${JSON.stringify(this.apiVersion)},"metadata":${JSON.stringify(meta)},"items":[${encodeItems().join(',')}]}`,
+      encode: () => `${head()}${encodeItems().join(',')}]}`,
+      encodeChunks: () => {
+        const chunks: string[] = [];
+        let piece = head();
+        let first = true;
+        for (const item of encodeItems()) {
+          piece += first ? item : `,${item}`;
+          first = false;
+          if (piece.length >= LIST_CHUNK_CHARS) {
+            chunks.push(piece);
+            piece = '';
+          }
+        }
+        chunks.push(`${piece}]}`);
+        return chunks;
+      },
     };
   }
 

@@ -2,6 +2,7 @@
  * One handler for every resource URL: it maps (method, RequestInfo) to a registry verb. No
  * resource is named here; what a resource can do comes from its definition.
  */
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KObject } from '../apimachinery/meta.js';
 import { badRequest, methodNotSupported, notFound, StatusError } from '../apimachinery/status.js';
@@ -78,9 +79,15 @@ export class ResourceHandler {
     const writeOpts = { fieldManager: q(query, 'fieldManager'), fieldValidation: fieldValidationOf(query) };
     const ns = def.namespaced ? info.namespace : undefined;
 
-    const sendText = (code: number, text: string) => {
+    /** JSON text, or a large one in pieces (a list's encodeChunks), written one after another. */
+    const sendText = (code: number, text: string | string[]) => {
       for (const w of ctx.warnings) reply.header('Warning', `299 - ${JSON.stringify(w)}`);
-      return reply.code(code).type('application/json').send(text);
+      reply.code(code).type('application/json');
+      if (typeof text === 'string') return reply.send(text);
+      if (text.length === 1) return reply.send(text[0]);
+      let length = 0;
+      for (const piece of text) length += Buffer.byteLength(piece);
+      return reply.header('Content-Length', length).send(Readable.from(text));
     };
     const send = (code: number, body: unknown) => sendText(code, encodeResponse(body));
 
@@ -109,7 +116,7 @@ export class ResourceHandler {
       }
       switch (method) {
         case 'GET': {
-          const { list, encode } = await rs.list(ns, {
+          const { list, encodeChunks } = await rs.list(ns, {
             ...this.#selectors(query),
             limit: qInt(query, 'limit'),
             continue: q(query, 'continue'),
@@ -120,7 +127,7 @@ export class ResourceHandler {
           if (wantsTable(req.headers.accept)) {
             return send(200, this.#table(rs, list.items, query, ctx, list.metadata));
           }
-          return sendText(200, encode());
+          return sendText(200, encodeChunks());
         }
         case 'POST': {
           const body = decodeObjectBody(req.headers['content-type'], req.body as Buffer | undefined);
