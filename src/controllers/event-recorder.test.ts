@@ -6,11 +6,14 @@ import { notFound } from '../apimachinery/status.js';
 import { EventRecorder, EventTTL, type EventsClient } from './event-recorder.js';
 
 /** An in-memory stand-in for the events client: namespace/name → event. */
-function fakeEvents(): EventsClient & { store: Map<string, KObject> } {
+function fakeEvents(): EventsClient & { store: Map<string, KObject>; listCalls: Array<{ limit?: number; transient?: boolean }> } {
   const store = new Map<string, KObject>();
   const gr = { group: '', resource: 'events' };
+  const listCalls: Array<{ limit?: number; transient?: boolean }> = [];
+  let snapshot: KObject[] = [];
   return {
     store,
+    listCalls,
     async create(namespace, obj) {
       const stored = structuredClone({ ...obj, metadata: { ...obj.metadata, namespace, uid: `uid-${store.size}` } });
       store.set(`${namespace}/${obj.metadata.name}`, stored);
@@ -23,8 +26,14 @@ function fakeEvents(): EventsClient & { store: Map<string, KObject> } {
       store.set(`${namespace}/${name}`, next);
       return next;
     },
-    async list() {
-      return { items: [...store.values()], resourceVersion: '1' };
+    // pages over a snapshot, as the registry's continue tokens do (the offset is the token here)
+    async list(_namespace, opts = {}) {
+      listCalls.push({ limit: opts.limit, transient: opts.transient });
+      if (!opts.continue) snapshot = [...store.keys()].sort().map((k) => store.get(k)!);
+      const all = snapshot;
+      const from = opts.continue ? Number(opts.continue) : 0;
+      const to = opts.limit ? from + opts.limit : all.length;
+      return { items: all.slice(from, to), resourceVersion: '1', ...(to < all.length ? { continue: String(to) } : {}) };
     },
     async deleteIfExists(namespace, name) {
       store.delete(`${namespace}/${name}`);
@@ -134,4 +143,19 @@ test('EventTTL sweeps events last seen more than an hour ago', async () => {
   const ttl = new EventTTL({ events, now: () => now, log });
   assert.equal(await ttl.sweep(), 1);
   assert.deepEqual([...events.store.values()].map((e) => e.reason).sort(), ['Bumped', 'Recent']);
+});
+
+test('EventTTL reads the events in pages, once each, and sweeps every page', async () => {
+  const events = fakeEvents();
+  const t0 = Date.parse('2025-01-01T12:00:00Z');
+  for (let i = 0; i < 1203; i++) {
+    const seen = new Date(i % 3 === 0 ? t0 : t0 + 30 * 60_000).toISOString().replace('.000Z', 'Z');
+    const name = `e${String(i).padStart(4, '0')}`;
+    events.store.set(`default/${name}`, { apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: 'default' }, lastTimestamp: seen });
+  }
+  const ttl = new EventTTL({ events, now: () => t0 + 61 * 60_000, log });
+  assert.equal(await ttl.sweep(), 401);
+  assert.equal(events.store.size, 802);
+  assert.ok(events.listCalls.length >= 3);
+  assert.ok(events.listCalls.every((c) => c.transient === true && c.limit === 500));
 });
