@@ -204,3 +204,53 @@ test('values read back at open (non-ASCII too) and transient lists: equal values
     await store.close();
   }
 });
+
+test('restart: every retained event has its value and previous value, each version stored once', async () => {
+  const path = freshDir();
+  const first = await openLevelStore({ path });
+  for (let v = 1; v <= 4; v++) await (v === 1 ? first.create(POD('x'), { v }) : first.update(POD('x'), { v }));
+  await first.create(POD('y'), { v: 1 });
+  await first.update(POD('y'), { v: 2 });
+  await first.delete(POD('y'));
+  await first.compact(2); // x's create and first update are gone; x v2's put is the first retained
+  await first.close();
+
+  const second = await openLevelStore({ path });
+  try {
+    const events = await drain(second.watch('/registry/pods/', { afterRevision: 2 }), 5);
+    assert.deepEqual(
+      events.map((e) => [e.type, e.key.slice(-1), e.value, e.prevValue]),
+      [
+        ['put', 'x', { v: 3 }, { v: 2 }],
+        ['put', 'x', { v: 4 }, { v: 3 }],
+        ['put', 'y', { v: 1 }, undefined],
+        ['put', 'y', { v: 2 }, { v: 1 }],
+        ['delete', 'y', undefined, { v: 2 }],
+      ],
+    );
+    // a version shared by two events is one value
+    assert.equal(events[0]!.value, events[1]!.prevValue);
+  } finally {
+    await second.close();
+  }
+});
+
+test('event records written with their value (the earlier format) still load', async () => {
+  const path = freshDir();
+  const { Level } = await import('level');
+  const db = new Level<string, string>(path, { valueEncoding: 'utf8' });
+  const put = (k: string, v: string) => db.put(k, v);
+  await put('o:/registry/pods/default/z', '{"c":1,"m":2}\n{"v":2}');
+  await put('e:0000000000000001', '{"t":"put","k":"/registry/pods/default/z","c":1,"pm":0}\n{"v":1}\n');
+  await put('e:0000000000000002', '{"t":"put","k":"/registry/pods/default/z","c":1,"pm":1}\n{"v":2}\n{"v":1}');
+  await put('m:revision', '2');
+  await db.close();
+  const store = await openLevelStore({ path });
+  try {
+    const events = await drain(store.watch('/registry/pods/', { afterRevision: 0 }), 2);
+    assert.deepEqual(events.map((e) => [e.value, e.prevValue]), [[{ v: 1 }, undefined], [{ v: 2 }, { v: 1 }]]);
+    assert.deepEqual((await store.get(POD('z')))!.value, { v: 2 });
+  } finally {
+    await store.close();
+  }
+});

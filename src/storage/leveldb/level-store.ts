@@ -367,7 +367,8 @@ export class LevelStore implements Store {
     const entry: HistoryEntry = { event, prevModRevision: prev?.modRevision ?? 0 };
     const ops: BatchOp[] = [
       { type: 'put', key: objectKey(key), value: encodeObject(kv, json) },
-      { type: 'put', key: eventKey(revision), value: encodeEvent(entry, json, prev?.json) },
+      // the value is the object record's (records.ts): written once
+      { type: 'put', key: eventKey(revision), value: encodeEvent(entry, undefined, prev?.json) },
       { type: 'put', key: META_REVISION, value: String(revision) },
     ];
     await this.#enqueue(key, kv, entry, ops);

@@ -103,25 +103,40 @@ export async function loadState(db: LevelDb, decode: Decoder): Promise<LoadedSta
   if (pending.length > 0) flush();
 
   const history = new EventHistory(compacted);
+  // A put's record carries no value (see records.ts): it is the object's current value when this
+  // is the key's latest write, else the previous value the key's next event carries. Until that
+  // event is read, the put's cell waits here.
+  const awaiting = new Map<string, ValueCell>();
   for await (const [k, record] of scanRange(db, eventKey(compacted), prefixEnd(EVENT_PREFIX)!)) {
     const rev = Number(k.slice(EVENT_PREFIX.length));
     const d = decodeEvent(record);
-    // an event shares its value with the index when it is the key's latest write, and its
-    // prevValue with the key's previous event when that is retained
+    // an event shares its prevValue with the key's previous event when that is retained (whose
+    // value it carries, when that waits), and its value with the index when it is the key's latest
+    // write
+    let prev: ValueCell | undefined;
+    if (d.prevJson !== undefined) {
+      prev = history.eventAt(d.prevModRevision)?.valueCell;
+      if (prev !== undefined && awaiting.get(d.key) === prev) {
+        prev.provideText(d.prevJson);
+        awaiting.delete(d.key);
+      }
+      prev ??= new ValueCell(d.prevJson, decode);
+    }
     let value: ValueCell | undefined;
     if (d.type === 'put') {
       const current = index.get(d.key) as StoredKeyValue | undefined;
-      value = current?.modRevision === rev ? current.cell : new ValueCell(d.valueJson ?? 'null', decode);
-    }
-    let prev: ValueCell | undefined;
-    if (d.prevJson !== undefined) {
-      prev = history.eventAt(d.prevModRevision)?.valueCell ?? new ValueCell(d.prevJson, decode);
+      if (current?.modRevision === rev) value = current.cell;
+      else if (d.valueJson !== undefined) value = new ValueCell(d.valueJson, decode); // written before values were left out
+      else awaiting.set(d.key, (value = ValueCell.awaitingText(decode)));
     }
     const event = new StoredEvent(d.type, d.key, rev, d.createRevision, value, prev);
     // append() rejects a hole in the log: that would be corruption, not something to paper over.
     history.append({ event, prevModRevision: d.prevModRevision });
   }
 
+  if (awaiting.size > 0) {
+    throw new Error(`corrupt event log: no later event carries the value of ${awaiting.size} put(s), e.g. ${awaiting.keys().next().value as string}`);
+  }
   // The counter and the last event are written in the same batch, so they agree; take the max
   // anyway so a revision is never reused.
   revision = Math.max(revision, history.lastRevision());

@@ -5,7 +5,10 @@
  *   o:<key>        the object: header line `{"c":createRevision,"m":modRevision}` then its JSON
  *   e:<revision>   the event log, revision zero-padded so lexical order is revision order:
  *                  header line `{"t","k","c","pm"}`, then the value JSON, then the prevValue JSON
- *                  (an empty line when absent)
+ *                  (an empty line when absent). A put leaves its value out: it is the object
+ *                  record's while the put is the key's latest write, and the prevValue of the
+ *                  key's next event after that (a retained event's next one is retained too), so
+ *                  each write stores its value once. Records written with the value still load.
  *   m:revision     the last revision written (the counter that must never go backwards)
  *   m:compacted    events at or below this revision are gone
  *
@@ -184,6 +187,15 @@ export class ValueCell {
   constructor(json: string | TextBytes, decode: Decoder) {
     this.#json = json;
     this.#decode = decode;
+  }
+
+  /** A cell whose text comes later (provideText), while the store loads; never read before. */
+  static awaitingText(decode: Decoder): ValueCell {
+    return new ValueCell('', decode);
+  }
+
+  provideText(json: string): void {
+    this.#json = json;
   }
 
   get value(): unknown {
