@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStorageConformance } from '../conformance.js';
 import { ConflictError, KeyExistsError, KeyNotFoundError, type StoreEvent } from '../storage.js';
-import { openLevelStore } from './level-store.js';
+import { lastRevisionOnly, openLevelStore } from './level-store.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kubelevel-store-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -253,4 +253,18 @@ test('event records written with their value (the earlier format) still load', a
   } finally {
     await store.close();
   }
+});
+
+test('a batch keeps only its last revision counter op, in place', () => {
+  const ops = [
+    { type: 'put' as const, key: 'o:a', value: '1' },
+    { type: 'put' as const, key: 'm:revision', value: '1' },
+    { type: 'put' as const, key: 'o:b', value: '2' },
+    { type: 'put' as const, key: 'm:revision', value: '2' },
+    { type: 'del' as const, key: 'e:0000000000000001' },
+  ];
+  assert.deepEqual(lastRevisionOnly(ops).map((op) => op.key), ['o:a', 'o:b', 'm:revision', 'e:0000000000000001']);
+  assert.equal(lastRevisionOnly(ops)[2]!.type === 'put' && (lastRevisionOnly(ops)[2] as { value: string }).value, '2');
+  const single = ops.slice(0, 3);
+  assert.equal(lastRevisionOnly(single), single);
 });

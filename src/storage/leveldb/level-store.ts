@@ -80,6 +80,22 @@ const MAX_OPEN_FILES = 64;
 /** Below this many values without text at hand, a list stringifies them rather than read disk. */
 const FETCH_TEXTS_MIN = 16;
 
+/**
+ * Every write carries the revision counter; a group-committed batch of many writes needs only its
+ * last one (within a batch the last put of a key wins anyway), and each op costs batch preparation.
+ */
+export function lastRevisionOnly(ops: BatchOp[]): BatchOp[] {
+  let last = -1;
+  let count = 0;
+  for (let i = 0; i < ops.length; i++) {
+    if (ops[i]!.key === META_REVISION) {
+      last = i;
+      count++;
+    }
+  }
+  return count <= 1 ? ops : ops.filter((op, i) => op.key !== META_REVISION || i === last);
+}
+
 export interface LevelStoreStats extends CommitQueueStats {
   keys: number;
   retainedEvents: number;
@@ -159,7 +175,7 @@ export class LevelStore implements Store {
     this.#committed = revision;
     this.#window = Math.max(1, opts.compactionWindow ?? DEFAULT_COMPACTION_WINDOW);
     this.#hub = new WatchHub(history, opts.maxWatcherBuffer ?? DEFAULT_MAX_WATCHER_BUFFER);
-    this.#queue = new CommitQueue((ops) => db.batch(ops, { sync: true }), this.#log);
+    this.#queue = new CommitQueue((ops) => db.batch(lastRevisionOnly(ops), { sync: true }), this.#log);
     this.#timer = setInterval(
       () => this.#compactWindow(),
       opts.compactionIntervalMs ?? DEFAULT_COMPACTION_INTERVAL_MS,
