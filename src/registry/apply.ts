@@ -24,7 +24,7 @@ import {
 import { deepCopy, rfc3339 } from './object-meta.js';
 import type { RequestContext } from './resource-definition.js';
 import type { ResourceStore, WriteOptions } from './store.js';
-import { parseResourceVersion } from './store.js';
+import { parseResourceVersion } from './keys.js';
 
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 // the manager kubectl apply --server-side uses by default; only its applies keep the

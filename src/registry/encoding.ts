@@ -3,7 +3,7 @@
  * shared, so their text is cached and a response only splices in the resourceVersion.
  * Lists of hundreds of objects then cost string joins rather than JSON.stringify of each.
  */
-import type { KObject } from '../apimachinery/meta.js';
+import type { KList, KObject } from '../apimachinery/meta.js';
 import { cachedJSON } from '../storage/json-cache.js';
 import type { KeyValue } from '../storage/storage.js';
 
@@ -56,4 +56,41 @@ export function copyStored<T extends KObject>(kv: KeyValue<T>): T {
 export function canonicalOrder<T extends KObject>(obj: T): T {
   const { apiVersion, kind, metadata, ...rest } = obj;
   return { apiVersion, kind, metadata, ...rest } as T;
+}
+
+/** A list's JSON, built from its stored objects' cached encodings. */
+export interface ListEncoding {
+  encode(): string;
+  /**
+   * The same JSON in pieces of about LIST_CHUNK_CHARS each, to write one after another: a large
+   * list then never becomes one multi-MB string (allocated straight into the old generation, where
+   * each page of a paged LIST would bring the next full collection closer).
+   */
+  encodeChunks(): string[];
+}
+
+/** Target size of a list response piece (see ListEncoding.encodeChunks). */
+const LIST_CHUNK_CHARS = 64 * 1024;
+
+export function listEncoding(kind: string, apiVersion: string, meta: KList['metadata'], items: KeyValue[]): ListEncoding {
+  const head = () => `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`;
+  const encodeItems = () => items.map((kv) => encodeStored(kv as KeyValue<KObject>));
+  return {
+    encode: () => `${head()}${encodeItems().join(',')}]}`,
+    encodeChunks: () => {
+      const chunks: string[] = [];
+      let piece = head();
+      let first = true;
+      for (const item of encodeItems()) {
+        piece += first ? item : `,${item}`;
+        first = false;
+        if (piece.length >= LIST_CHUNK_CHARS) {
+          chunks.push(piece);
+          piece = '';
+        }
+      }
+      chunks.push(`${piece}]}`);
+      return chunks;
+    },
+  };
 }

@@ -1,5 +1,6 @@
-/** Storage keys (etcd's layout) and list continue tokens. */
-import { badRequest } from '../apimachinery/status.js';
+/** Storage keys (etcd's layout), resourceVersions and list continue tokens. */
+import { badRequest, failure, invalid, StatusError } from '../apimachinery/status.js';
+import { fieldErr } from '../apimachinery/field-errors.js';
 import type { ResourceDefinition } from './resource-definition.js';
 import type { Revision } from '../storage/storage.js';
 
@@ -52,4 +53,43 @@ export function decodeContinue(token: string): { revision: Revision; start: stri
   }
   const left = typeof t.left === 'number' && Number.isSafeInteger(t.left) && t.left >= 0 ? t.left : undefined;
   return left === undefined ? { revision: t.rv, start: t.start } : { revision: t.rv, start: t.start, left };
+}
+
+/** A resourceVersion as the store's revision; anything but a decimal integer is a 400. */
+export function parseResourceVersion(rv: string): Revision {
+  if (!/^\d+$/.test(rv)) throw badRequest(`invalid resource version: ${JSON.stringify(rv)}`);
+  const n = Number(rv);
+  if (!Number.isSafeInteger(n)) throw badRequest(`invalid resource version: ${JSON.stringify(rv)}`);
+  return n;
+}
+
+/** Kube's answer to a resourceVersion the store has not reached yet. */
+export function tooLargeResourceVersion(requested: Revision, current: Revision): StatusError {
+  return new StatusError(failure(504, 'Timeout', `Too large resource version: ${requested}, current: ${current}`, { retryAfterSeconds: 1 }));
+}
+
+/** Where a LIST starts: from its continue token, or at the revision its resourceVersion pins. */
+export function listStart(
+  def: ResourceDefinition,
+  prefix: string,
+  opts: { continue?: string; resourceVersion?: string; resourceVersionMatch?: string },
+  current: Revision,
+): { revision?: Revision; startKey?: string; startCount?: number } {
+  let start: { revision?: Revision; startKey?: string; startCount?: number } = {};
+  if (opts.continue) {
+    const token = decodeContinue(opts.continue);
+    const startKey = resourcePrefix(def) + token.start;
+    if (!startKey.startsWith(prefix)) throw badRequest('continue key is not valid: key does not match the request');
+    start = { revision: token.revision, startKey, ...(token.left !== undefined ? { startCount: token.left } : {}) };
+  } else if (opts.resourceVersion && opts.resourceVersion !== '0') {
+    const rv = parseResourceVersion(opts.resourceVersion);
+    if (opts.resourceVersionMatch === 'Exact') start = { revision: rv };
+    else if (rv > current) throw tooLargeResourceVersion(rv, current);
+  }
+  if (opts.resourceVersionMatch && !opts.resourceVersion) {
+    throw invalid({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', [
+      fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'),
+    ]);
+  }
+  return start;
 }

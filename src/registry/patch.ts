@@ -12,7 +12,7 @@ import { strategicMergePatchInto } from '../apimachinery/patch/strategic-merge.j
 import type { PatchMeta } from '../apimachinery/patch-meta.js';
 import type { RequestContext } from './resource-definition.js';
 import type { ResourceStore, WriteOptions } from './store.js';
-import { parseResourceVersion } from './store.js';
+import { parseResourceVersion } from './keys.js';
 import { applyPatch } from './apply.js';
 
 export const PATCH_TYPES = {

@@ -17,7 +17,6 @@ import {
   invalid,
   notFound,
   StatusError,
-  failure,
   successStatus,
   type Status,
 } from '../apimachinery/status.js';
@@ -30,12 +29,12 @@ import {
   KeyNotFoundError,
   RevisionCompactedError,
 } from '../storage/storage.js';
-import { decodeContinue, encodeContinue, objectKey, resourcePrefix, scopePrefix } from './keys.js';
+import { encodeContinue, listStart, objectKey, parseResourceVersion, resourcePrefix, scopePrefix, tooLargeResourceVersion } from './keys.js';
 import type { DeleteOptions, Finish, RequestContext, ResourceDefinition, UpdateStrategy } from './resource-definition.js';
 import { deepCopy, rfc3339, sameIgnoringRV, specPart, withResourceVersion, deepEqualJSON } from './object-meta.js';
 import type { RegistryClock } from './object-meta.js';
 import type { SchemaChecks } from './schema-checks.js';
-import { canonicalOrder, copyStored, encodeStored, rememberEncoded } from './encoding.js';
+import { canonicalOrder, copyStored, encodeStored, listEncoding, rememberEncoded, type ListEncoding } from './encoding.js';
 import { makeObjectFilter, type ObjectFilter, type SelectorOptions } from './filter.js';
 import type { Admission } from './admission.js';
 import { resolveManager, trackUpdate } from './managed-fields.js';
@@ -58,21 +57,10 @@ export interface ListOptions extends SelectorOptions {
   transient?: boolean;
 }
 
-export interface ListResponse {
+export interface ListResponse extends ListEncoding {
   list: KList;
   revision: Revision;
-  /** The list as JSON, built from the stored objects' cached encodings. */
-  encode(): string;
-  /**
-   * The same JSON in pieces of about LIST_CHUNK_CHARS each, to write one after another: a large
-   * list then never becomes one multi-MB string (allocated straight into the old generation, where
-   * each page of a paged LIST would bring the next full collection closer).
-   */
-  encodeChunks(): string[];
 }
-
-/** Target size of a list response piece (see ListResponse.encodeChunks). */
-const LIST_CHUNK_CHARS = 64 * 1024;
 
 // as kube-apiserver (RetryGenerateName): a generated name that collides is retried
 const GENERATE_NAME_RETRIES = 8;
@@ -149,25 +137,7 @@ export class ResourceStore {
   async list(namespace: string | undefined, opts: ListOptions = {}): Promise<ListResponse> {
     const filter = this.filterFor(opts);
     const prefix = this.prefix(namespace);
-    let revision: Revision | undefined;
-    let startKey: string | undefined;
-    let startCount: number | undefined;
-    if (opts.continue) {
-      const token = decodeContinue(opts.continue);
-      revision = token.revision;
-      startCount = token.left;
-      startKey = resourcePrefix(this.def) + token.start;
-      if (!startKey.startsWith(prefix)) throw badRequest('continue key is not valid: key does not match the request');
-    } else if (opts.resourceVersion && opts.resourceVersion !== '0') {
-      const rv = parseResourceVersion(opts.resourceVersion);
-      if (opts.resourceVersionMatch === 'Exact') revision = rv;
-      else if (rv > this.#deps.store.currentRevision()) {
-        throw new StatusError(failure(504, 'Timeout', `Too large resource version: ${rv}, current: ${this.#deps.store.currentRevision()}`, { retryAfterSeconds: 1 }));
-      }
-    }
-    if (opts.resourceVersionMatch && !opts.resourceVersion) {
-      throw invalidListOptions('resourceVersionMatch', opts.resourceVersionMatch, 'resourceVersionMatch is forbidden unless resourceVersion is provided');
-    }
+    const { revision, startKey, startCount } = listStart(this.def, prefix, opts, this.#deps.store.currentRevision());
     const limit = opts.limit && opts.limit > 0 ? opts.limit : undefined;
     let result;
     try {
@@ -190,20 +160,18 @@ export class ResourceStore {
         throw expired(`too old resource version: ${revision} (${err.compacted + 1})`);
       }
       if (err instanceof FutureRevisionError) {
-        throw new StatusError(failure(504, 'Timeout', `Too large resource version: ${err.requested}, current: ${err.current}`, { retryAfterSeconds: 1 }));
+        throw tooLargeResourceVersion(err.requested, err.current);
       }
       throw err;
     }
     // decoded only for callers that read the items (controllers, Tables); JSON responses use encode()
     let items: KObject[] | undefined;
     const present = () => (items ??= result.items.map((kv) => this.present(kv)));
-    const encodeItems = () => result.items.map((kv) => encodeStored(kv));
     const meta: KList['metadata'] = { resourceVersion: String(result.revision) };
     if (result.nextKey !== undefined) {
       meta.continue = encodeContinue(result.revision, result.nextKey.slice(resourcePrefix(this.def).length), result.remaining);
       if (result.remaining !== undefined) meta.remainingItemCount = result.remaining;
     }
-    const head = () => `{"kind":${JSON.stringify(`${this.def.kind}List`)},"apiVersion":${JSON.stringify(this.apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`;
     return {
       list: {
         kind: `${this.def.kind}List`,
@@ -214,22 +182,7 @@ export class ResourceStore {
         },
       },
       revision: result.revision,
-      encode: () => `${head()}${encodeItems().join(',')}]}`,
-      encodeChunks: () => {
-        const chunks: string[] = [];
-        let piece = head();
-        let first = true;
-        for (const item of encodeItems()) {
-          piece += first ? item : `,${item}`;
-          first = false;
-          if (piece.length >= LIST_CHUNK_CHARS) {
-            chunks.push(piece);
-            piece = '';
-          }
-        }
-        chunks.push(`${piece}]}`);
-        return chunks;
-      },
+      ...listEncoding(`${this.def.kind}List`, this.apiVersion, meta, result.items),
     };
   }
 
@@ -626,16 +579,4 @@ export class ResourceStore {
   static wrap(err: unknown): StatusError {
     return err instanceof StatusError ? err : internal(err);
   }
-}
-
-export function parseResourceVersion(rv: string): Revision {
-  if (!/^\d+$/.test(rv)) throw badRequest(`invalid resource version: ${JSON.stringify(rv)}`);
-  const n = Number(rv);
-  if (!Number.isSafeInteger(n)) throw badRequest(`invalid resource version: ${JSON.stringify(rv)}`);
-  return n;
-}
-
-function invalidListOptions(field: string, value: string, detail: string): StatusError {
-  return invalid({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', [fieldErr.forbidden(field, detail)]);
-  void value;
 }

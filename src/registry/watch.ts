@@ -9,7 +9,7 @@ import { RevisionCompactedError, WatcherTooSlowError } from '../storage/storage.
 import type { Revision, Store, StoreEvent } from '../storage/storage.js';
 import type { SelectorOptions } from './filter.js';
 import type { ResourceStore } from './store.js';
-import { parseResourceVersion } from './store.js';
+import { parseResourceVersion } from './keys.js';
 import { withResourceVersion } from './object-meta.js';
 import { encodeStored } from './encoding.js';
 import { rememberJSON } from '../storage/json-cache.js';

@@ -245,7 +245,7 @@ export class LevelStore implements Store {
     const missing: StoredKeyValue[] = [];
     const at: number[] = [];
     items.forEach((kv, i) => {
-      if (kv instanceof StoredKeyValue && kv.cell.textAtHand === undefined) {
+      if (kv instanceof StoredKeyValue && !kv.cell.hasText) {
         missing.push(kv);
         at.push(i);
       }

@@ -91,3 +91,23 @@ test('a ValueCell keeps text until read, then hands out one frozen decoded value
   assert.equal(decodes, 1);
   assert.equal(cell.json, '{"a":{"b":[1,2]}}');
 });
+
+test('a demoted cell goes back to its text and decodes anew; without its text at hand it stays decoded', () => {
+  const json = JSON.stringify({ kind: 'Pod', n: 1 });
+  const cell = new ValueCell(json, parseJSON);
+  const first = cell.value;
+  assert.ok(cell.hasText); // decoding remembered the text
+  cell.demote();
+  const second = cell.value;
+  assert.notEqual(second, first);
+  assert.deepEqual(second, first);
+  assert.equal(cell.json, json);
+
+  const bytes = Buffer.from(`xx${json}yy`);
+  const loaded = new ValueCell({ buf: bytes, start: 2, end: 2 + json.length }, parseJSON);
+  assert.ok(loaded.hasText);
+  assert.equal(loaded.json, json);
+  assert.deepEqual(loaded.peek(), { kind: 'Pod', n: 1 });
+  assert.notEqual(loaded.peek(), loaded.peek()); // peek keeps nothing
+  assert.equal(loaded.value, loaded.value);
+});

@@ -232,10 +232,9 @@ export class ValueCell {
     return src !== undefined ? deepFreeze(this.#decode(textOf(src))) : this.#value;
   }
 
-  /** The text when it is at hand (still undecoded, or in the text cache); never computed. */
-  get textAtHand(): string | undefined {
-    const src = this.#json;
-    return src !== undefined ? textOf(src) : peekJSON(this.#value);
+  /** Whether the text is at hand (still undecoded, or in the text cache): `json` then computes nothing. */
+  get hasText(): boolean {
+    return this.#json !== undefined || peekJSON(this.#value) !== undefined;
   }
 }
 
@@ -263,61 +262,54 @@ export class StoredKeyValue implements KeyValue {
   }
 }
 
+/** A key-value listed for one reader, over the stored one: same key and revisions. */
+abstract class ListedView implements KeyValue {
+  protected readonly stored: StoredKeyValue;
+
+  constructor(kv: StoredKeyValue) {
+    this.stored = kv;
+  }
+
+  get key(): string {
+    return this.stored.key;
+  }
+
+  get createRevision(): Revision {
+    return this.stored.createRevision;
+  }
+
+  get modRevision(): Revision {
+    return this.stored.modRevision;
+  }
+
+  abstract get value(): unknown;
+}
+
 /** A listed key-value with its text read back from disk; the value is still the shared one. */
-export class ListedKeyValue implements KeyValue {
-  readonly #kv: StoredKeyValue;
+export class ListedKeyValue extends ListedView {
   readonly json: string;
 
   constructor(kv: StoredKeyValue, json: string) {
-    this.#kv = kv;
+    super(kv);
     this.json = json;
     Object.freeze(this);
   }
 
-  get key(): string {
-    return this.#kv.key;
-  }
-
-  get createRevision(): Revision {
-    return this.#kv.createRevision;
-  }
-
-  get modRevision(): Revision {
-    return this.#kv.modRevision;
-  }
-
   get value(): unknown {
-    return this.#kv.value;
+    return this.stored.value;
   }
 }
 
 /** A listed key-value read once (ListOptions.transient): its value is decoded for this reader only. */
-export class TransientKeyValue implements KeyValue {
-  readonly #kv: StoredKeyValue;
+export class TransientKeyValue extends ListedView {
   #value: unknown;
 
-  constructor(kv: StoredKeyValue) {
-    this.#kv = kv;
-  }
-
-  get key(): string {
-    return this.#kv.key;
-  }
-
-  get createRevision(): Revision {
-    return this.#kv.createRevision;
-  }
-
-  get modRevision(): Revision {
-    return this.#kv.modRevision;
-  }
-
   get json(): string {
-    return this.#kv.json;
+    return this.stored.json;
   }
 
   get value(): unknown {
-    return (this.#value ??= this.#kv.cell.peek());
+    return (this.#value ??= this.stored.cell.peek());
   }
 }
 
